@@ -1,0 +1,25 @@
+"""personalize_mock: an in-process, stateful mock of Amazon Personalize for botocore and boto3.
+
+Importing the package registers its botocore event handlers once; they answer only while a
+mock is active (``mock_personalize`` as decorator, context manager, ``start()``/``stop()``
+or the ``personalize_mock`` pytest fixture).
+"""
+
+from __future__ import annotations
+
+from .errors import EscapedRequestError, NotImplementedOperation, PersonalizeMockError
+from .interception import install_global_handlers, patch_client
+from .mock import PersonalizeMock, mock_personalize
+
+__all__ = [
+    "EscapedRequestError",
+    "NotImplementedOperation",
+    "PersonalizeMock",
+    "PersonalizeMockError",
+    "mock_personalize",
+    "patch_client",
+]
+
+__version__ = "0.1.0.dev0"
+
+install_global_handlers()

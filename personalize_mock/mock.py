@@ -1,0 +1,277 @@
+"""``PersonalizeMock``: one object for every activation style, and ``mock_personalize``.
+
+The same object is a decorator (sync, async, generator, class), a context manager (sync and
+async) and has ``start()``/``stop()``. Activations are counted process-wide: the outermost
+one creates fresh, empty state and installs the patches; inner ones (of this or another
+``PersonalizeMock``) join it; only the outermost exit switches the mock off.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from .clock import Seconds, to_seconds
+from .environment import FakeCredentials
+from .faults import DEFAULT_FAILURE_REASON, check_error_code
+from .guard import SendGuard
+from .interception import active
+from .model import operation_model
+from .operations import implemented_operation
+from .options import MockOptions
+from .sleep import SimulatedSleep
+from .state import MockState
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+_activation_lock = threading.RLock()
+
+
+class _Activation:
+    """The patches of the outermost activation, undone in reverse order on its exit."""
+
+    def __init__(self, state: MockState) -> None:
+        self.state = state
+        self.depth = 0
+        self.credentials = FakeCredentials()
+        self.guard = SendGuard()
+        self.sleep = (
+            SimulatedSleep(state.clock, state.owner_thread) if state.options.simulate_sleep else None
+        )
+        self.freezer: Any = None
+
+    def install(self) -> None:
+        self.credentials.install()
+        self.guard.install()
+        if self.state.options.freeze:
+            import freezegun  # imported only when asked for: it costs milliseconds
+
+            self.freezer = freezegun.freeze_time(self.state.clock.now())
+            self.freezer.start()
+        if self.sleep is not None:
+            self.sleep.install()
+        active.state = self.state
+
+    def uninstall(self) -> None:
+        active.state = None
+        if self.sleep is not None:
+            self.sleep.uninstall()
+        if self.freezer is not None:
+            self.freezer.stop()
+            self.freezer = None
+        self.guard.uninstall()
+        self.credentials.uninstall()
+
+
+_current: _Activation | None = None
+
+
+class PersonalizeMock:
+    """An in-process mock of Amazon Personalize; see :func:`mock_personalize`."""
+
+    def __init__(self, options: MockOptions | None = None) -> None:
+        self.options = options or MockOptions()
+        self._state: MockState | None = None
+        self._starts = 0
+
+    # -- activation ------------------------------------------------------------------------
+
+    def start(self) -> PersonalizeMock:
+        """Switch the mock on (or join the active one); pair each call with :meth:`stop`."""
+        global _current
+        with _activation_lock:
+            if _current is None:
+                activation = _Activation(MockState(self.options))
+                activation.install()
+                _current = activation
+            elif differing := self.options.differences(_current.state.options):
+                warnings.warn(
+                    "a nested personalize_mock activation joins the active mock; its options "
+                    f"{', '.join(differing)} differ from the outer mock's and are ignored",
+                    stacklevel=3,
+                )
+            _current.depth += 1
+            self._state = _current.state
+            self._starts += 1
+        return self
+
+    def stop(self) -> None:
+        """Undo one :meth:`start`; the outermost stop switches the mock off."""
+        global _current
+        with _activation_lock:
+            if self._starts == 0 or _current is None:
+                raise RuntimeError("stop() called on a PersonalizeMock that is not started")
+            self._starts -= 1
+            _current.depth -= 1
+            if _current.depth == 0:
+                _current.uninstall()
+                _current = None
+            if self._starts == 0:
+                self._state = None
+
+    def __enter__(self) -> PersonalizeMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> PersonalizeMock:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @overload
+    def __call__(self, target: C) -> C: ...
+
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        """Decorate a function, coroutine function, generator function or class."""
+        from .decorate import decorate
+
+        return decorate(self, target)
+
+    @property
+    def active(self) -> bool:
+        """Whether this object is currently started."""
+        return self._state is not None
+
+    @property
+    def state(self) -> MockState:
+        if self._state is None:
+            raise RuntimeError(
+                "this PersonalizeMock is not active; use it as a context manager or decorator, "
+                "or call start() first"
+            )
+        return self._state
+
+    # -- the simulated clock ------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current simulated time (timezone-aware UTC)."""
+        return self.state.clock.now()
+
+    def advance(self, delta: Seconds) -> datetime:
+        """Move the simulated clock forward by ``delta`` (seconds or ``timedelta``); returns now()."""
+        self.state.clock.advance(to_seconds(delta))
+        return self.now()
+
+    def settle(self) -> datetime:
+        """Advance until nothing already started is in flight; returns the new now().
+
+        Automatic trainings scheduled for later do not count: they have not started.
+        """
+        state = self.state
+        target = state.settle_time()
+        state.clock.advance(max(0.0, target - state.clock.time()))
+        return self.now()
+
+    # -- fault injection ---------------------------------------------------------------------
+
+    def fail_next(self, kind: str, reason: str = DEFAULT_FAILURE_REASON, count: int = 1) -> None:
+        """Make the next ``count`` creations of ``kind`` (e.g. ``"solution_version"``) end CREATE FAILED."""
+        if kind not in FAILABLE_KINDS:
+            raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(sorted(FAILABLE_KINDS))}")
+        _check_count(count)
+        self.state.faults.fail_next(kind, reason, count)
+
+    def inject_error(
+        self, operation: str, code: str, message: str | None = None, count: int = 1
+    ) -> None:
+        """Make the next ``count`` calls of ``operation`` fail with error ``code``."""
+        service = implemented_operation(operation)
+        errors = {shape.name for shape in operation_model(service, operation).error_shapes}
+        check_error_code(code, errors)
+        _check_count(count)
+        text = message if message is not None else f"Injected {code} for {operation} by personalize_mock."
+        self.state.faults.inject_error(operation, code, text, count)
+
+    def reset(self) -> None:
+        """Empty every backend and forget injected faults; the mock stays active."""
+        self.state.reset()
+
+
+#: Kinds whose creations ``fail_next`` can make fail (those with a CREATE FAILED state).
+FAILABLE_KINDS = frozenset(
+    {
+        "dataset_group",
+        "dataset",
+        "dataset_import_job",
+        "dataset_export_job",
+        "data_deletion_job",
+        "solution",
+        "solution_update",
+        "solution_version",
+        "campaign",
+        "campaign_update",
+        "recommender",
+        "event_tracker",
+        "filter",
+        "batch_inference_job",
+        "batch_segment_job",
+        "metric_attribution",
+    }
+)
+
+
+def _check_count(count: int) -> None:
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a positive int, got {count!r}")
+
+
+@overload
+def mock_personalize(target: F, /) -> F: ...
+
+
+@overload
+def mock_personalize(target: C, /) -> C: ...
+
+
+@overload
+def mock_personalize(
+    *,
+    account_id: str = ...,
+    durations: Mapping[str, Seconds] | None = ...,
+    quotas: Mapping[str, int] | None = ...,
+    simulate_sleep: bool = ...,
+    freeze: bool = ...,
+    validate_responses: bool = ...,
+) -> PersonalizeMock: ...
+
+
+def mock_personalize(target: Any = None, /, **options: Any) -> Any:
+    """Mock Amazon Personalize in this process.
+
+    Use it bare as a decorator (``@mock_personalize``), with options
+    (``@mock_personalize(account_id="111122223333")``), as a context manager
+    (``with mock_personalize() as pm:``, also ``async with``) or with ``start()``/``stop()``.
+
+    Options: ``account_id`` (default ``123456789012``), ``durations`` (simulated seconds or
+    ``timedelta`` per resource kind, see docs/clock.md), ``quotas`` (see docs/errors.md),
+    ``simulate_sleep`` (``time.sleep`` in the activating thread moves the simulated clock;
+    default on), ``freeze`` (start freezegun at the mock's time), ``validate_responses``
+    (check every response against botocore's output shape).
+    """
+    mock = PersonalizeMock(MockOptions.build(**options))
+    if target is None:
+        return mock
+    return mock(target)
+
+

@@ -1,0 +1,24 @@
+"""botocore-model-derived helpers: cached service models, input and output validators."""
+
+from __future__ import annotations
+
+from .input_validation import (
+    UnsupportedJavaPattern,
+    compile_java_pattern,
+    translate_java_pattern,
+    validate_input,
+)
+from .loader import SERVICE_NAMES, operation_model, service_model
+from .output_validation import assert_valid_output, output_problems
+
+__all__ = [
+    "SERVICE_NAMES",
+    "UnsupportedJavaPattern",
+    "assert_valid_output",
+    "compile_java_pattern",
+    "operation_model",
+    "output_problems",
+    "service_model",
+    "translate_java_pattern",
+    "validate_input",
+]

@@ -1,0 +1,156 @@
+"""Mock options, and the two tables users tune most: simulated durations and quotas.
+
+Both tables are documented in docs/clock.md (durations) and docs/errors.md (quotas); keep
+them in step with the dictionaries below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .clock import Seconds, to_seconds
+
+MINUTE = 60.0
+HOUR = 3600.0
+
+#: Default simulated time, in seconds, that each kind of work takes from start to finish.
+#: Keys are resource kinds in snake_case as they appear in ARNs; ``_update``, ``_stop``,
+#: ``_start`` and ``_delete`` suffixes name the other asynchronous operations on a kind.
+DEFAULT_DURATIONS: Mapping[str, float] = MappingProxyType(
+    {
+        "dataset_group": 10.0,
+        "dataset_group_delete": 10.0,
+        "schema_delete": 0.0,
+        "dataset": 10.0,
+        "dataset_update": 60.0,
+        "dataset_delete": 10.0,
+        "dataset_import_job": 10 * MINUTE,
+        "dataset_export_job": 10 * MINUTE,
+        "data_deletion_job": 10 * MINUTE,
+        # Real client code calls CreateSolutionVersion straight after CreateSolution
+        # (behaviour reference §11.1), so a solution is ACTIVE at once by default.
+        "solution": 0.0,
+        "solution_update": MINUTE,
+        "solution_delete": 10.0,
+        "solution_version": HOUR,
+        "solution_version_update": 10 * MINUTE,
+        "solution_version_stop": MINUTE,
+        "campaign": 10 * MINUTE,
+        "campaign_update": 10 * MINUTE,
+        "campaign_delete": MINUTE,
+        "recommender": HOUR,
+        "recommender_update": 10 * MINUTE,
+        "recommender_stop": 5 * MINUTE,
+        "recommender_start": 5 * MINUTE,
+        "recommender_delete": MINUTE,
+        "event_tracker": 10.0,
+        "event_tracker_delete": 10.0,
+        "filter": 10.0,
+        "filter_delete": 10.0,
+        "batch_inference_job": 30 * MINUTE,
+        "batch_segment_job": 30 * MINUTE,
+        "metric_attribution": 10.0,
+        "metric_attribution_update": 10.0,
+        "metric_attribution_delete": 10.0,
+    }
+)
+
+#: Share of a creation's duration spent in ``CREATE PENDING`` before ``CREATE IN_PROGRESS``
+#: (and likewise for the first phase of updates and deletes).
+PENDING_SHARE = 0.1
+
+#: Default service quotas (behaviour reference §5.4), adjustable through ``quotas=``.
+DEFAULT_QUOTAS: Mapping[str, int] = MappingProxyType(
+    {
+        "dataset_groups": 5,
+        "schemas": 500,
+        "solutions_per_dataset_group": 10,
+        "solution_versions_in_flight": 20,
+        "campaigns_per_dataset_group": 5,
+        "recommenders_per_dataset_group": 5,
+        "filters_per_dataset_group": 30,
+        "event_trackers_per_dataset_group": 1,
+        "metric_attributions_per_dataset_group": 1,
+        "dataset_import_jobs_in_flight": 5,
+        "batch_inference_jobs_in_flight": 5,
+        "batch_segment_jobs_in_flight": 5,
+        "data_deletion_jobs_pending_per_dataset_group": 5,
+        "tags_per_resource": 50,
+    }
+)
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
+def _merge_durations(overrides: Mapping[str, Seconds] | None) -> Mapping[str, float]:
+    merged = dict(DEFAULT_DURATIONS)
+    for key, value in (overrides or {}).items():
+        if key not in DEFAULT_DURATIONS:
+            known = ", ".join(sorted(DEFAULT_DURATIONS))
+            raise ValueError(f"unknown duration key {key!r}; known keys: {known}")
+        seconds = to_seconds(value)
+        if seconds < 0:
+            raise ValueError(f"duration {key!r} must not be negative, got {seconds}")
+        merged[key] = seconds
+    return MappingProxyType(merged)
+
+
+def _merge_quotas(overrides: Mapping[str, int] | None) -> Mapping[str, int]:
+    merged = dict(DEFAULT_QUOTAS)
+    for key, value in (overrides or {}).items():
+        if key not in DEFAULT_QUOTAS:
+            known = ", ".join(sorted(DEFAULT_QUOTAS))
+            raise ValueError(f"unknown quota key {key!r}; known keys: {known}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"quota {key!r} must be a non-negative int, got {value!r}")
+        merged[key] = value
+    return MappingProxyType(merged)
+
+
+@dataclass(frozen=True)
+class MockOptions:
+    """The options of one mock; see :func:`personalize_mock.mock_personalize`."""
+
+    account_id: str = DEFAULT_ACCOUNT_ID
+    durations: Mapping[str, float] = field(default_factory=lambda: DEFAULT_DURATIONS)
+    quotas: Mapping[str, int] = field(default_factory=lambda: DEFAULT_QUOTAS)
+    simulate_sleep: bool = True
+    freeze: bool = False
+    validate_responses: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        durations: Mapping[str, Seconds] | None = None,
+        quotas: Mapping[str, int] | None = None,
+        simulate_sleep: bool = True,
+        freeze: bool = False,
+        validate_responses: bool = False,
+    ) -> MockOptions:
+        """Validate user-given options (a typo must fail loudly, not be ignored)."""
+        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+            raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        return cls(
+            account_id=account_id,
+            durations=_merge_durations(durations),
+            quotas=_merge_quotas(quotas),
+            simulate_sleep=bool(simulate_sleep),
+            freeze=bool(freeze),
+            validate_responses=bool(validate_responses),
+        )
+
+    def differences(self, other: MockOptions) -> list[str]:
+        """Names of the options whose values differ between ``self`` and ``other``."""
+        names = ("account_id", "durations", "quotas", "simulate_sleep", "freeze", "validate_responses")
+        return [name for name in names if _plain(getattr(self, name)) != _plain(getattr(other, name))]
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value

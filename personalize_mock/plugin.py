@@ -1,0 +1,35 @@
+"""pytest plugin (entry point ``pytest11``): the ``personalize_mock`` fixture and marker.
+
+Loaded by pytest only, so pytest stays an optional dependency of the library. Importing the
+package here, at pytest start-up, registers the botocore handlers before test modules create
+their sessions and clients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from . import PersonalizeMock, mock_personalize
+
+MARKER = "personalize_mock"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**options): options of the personalize_mock fixture "
+        "(account_id, durations, quotas, simulate_sleep, freeze, validate_responses)",
+    )
+
+
+@pytest.fixture
+def personalize_mock(request: pytest.FixtureRequest) -> Iterator[PersonalizeMock]:
+    """An active, empty Personalize mock for one test (options from the marker)."""
+    marker = request.node.get_closest_marker(MARKER)
+    options = dict(marker.kwargs) if marker is not None else {}
+    if marker is not None and marker.args:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword options only, got {marker.args!r}")
+    with mock_personalize(**options) as mock:
+        yield mock

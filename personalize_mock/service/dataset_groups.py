@@ -1,0 +1,116 @@
+"""Dataset groups: Create / Describe / List / Delete, the parents of everything else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidInputException
+from .common import (
+    active_quota_message,
+    check_quota,
+    failure,
+    list_output,
+    new_timeline,
+    require_deletable,
+    require_no_children,
+    require_unused_arn,
+    start_deletion,
+    tags_from,
+    timestamps,
+)
+from .lifecycle import DELETING, Timeline
+from .store import Collection, RegionBackend, Resource
+
+KIND = "dataset_group"
+ARN_TYPE = "dataset-group"
+#: Children that block a dataset group's deletion (kind, readable name), once those families exist.
+CHILD_KINDS = (
+    ("solution", "solution"),
+    ("dataset", "dataset"),
+    ("event_tracker", "event tracker"),
+    ("recommender", "recommender"),
+    ("filter", "filter"),
+    ("metric_attribution", "metric attribution"),
+)
+
+
+class DatasetGroup(Resource):
+    __slots__ = ("domain", "kms_key_arn", "role_arn")
+
+    def __init__(self, arn: str, name: str, seq: int, created: float, timeline: Timeline) -> None:
+        super().__init__(arn, name, seq, created, timeline)
+        self.role_arn: str | None = None
+        self.kms_key_arn: str | None = None
+        self.domain: str | None = None
+
+
+def dataset_groups(backend: RegionBackend) -> Collection[DatasetGroup]:
+    return backend.collection(KIND)
+
+
+def get_dataset_group(backend: RegionBackend, arn: str) -> DatasetGroup:
+    """The dataset group ``arn`` (``ResourceNotFoundException`` if it does not exist)."""
+    return dataset_groups(backend).get(arn, backend.clock.time())
+
+
+def create_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    groups = dataset_groups(backend)
+    arn = backend.arn(ARN_TYPE, params["name"])
+    require_unused_arn(groups, arn, now)
+    if params.get("kmsKeyArn") and not params.get("roleArn"):
+        raise InvalidInputException("A roleArn is required when kmsKeyArn is provided.")
+    limit = backend.quota("dataset_groups")
+    live = groups.count(now, lambda group: group.status(now) not in DELETING)
+    check_quota(live, limit, active_quota_message("dataset group", limit))
+    tags = tags_from(backend, params)
+    created = backend.clock.stamp()
+    timeline, reason = new_timeline(backend, KIND, created)
+    group = DatasetGroup(arn, params["name"], backend.next_seq(), created, timeline)
+    group.failure_reason = reason
+    group.role_arn = params.get("roleArn")
+    group.kms_key_arn = params.get("kmsKeyArn")
+    group.domain = params.get("domain")
+    group.tags = tags
+    groups.add(group)
+    output: dict[str, Any] = {"datasetGroupArn": arn}
+    if group.domain:
+        output["domain"] = group.domain
+    return output
+
+
+def _summary(group: DatasetGroup, now: float) -> dict[str, Any]:
+    status = group.status(now)
+    summary: dict[str, Any] = {"name": group.name, "datasetGroupArn": group.arn, "status": status}
+    summary.update(timestamps(group, now))
+    summary.update(failure(group, status))
+    if group.domain:
+        summary["domain"] = group.domain
+    return summary
+
+
+def describe_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    group = dataset_groups(backend).get(params["datasetGroupArn"], now)
+    detail = _summary(group, now)
+    if group.role_arn:
+        detail["roleArn"] = group.role_arn
+    if group.kms_key_arn:
+        detail["kmsKeyArn"] = group.kms_key_arn
+    return {"datasetGroup": detail}
+
+
+def list_dataset_groups(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    return list_output("datasetGroups", dataset_groups(backend), params, "ListDatasetGroups", _summary, now)
+
+
+def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    group = dataset_groups(backend).get(params["datasetGroupArn"], now)
+    require_deletable(group, now, "Dataset group")
+    require_no_children(backend, group, CHILD_KINDS, now, "dataset group")
+    # The model documents only DELETE PENDING for dataset groups (behaviour reference §3.2).
+    start_deletion(backend, group, KIND, now, with_in_progress=False)
+    return {}

@@ -1,0 +1,85 @@
+"""The state of one active mock: clock, faults, options and the per-region backends.
+
+An outermost activation creates a fresh :class:`MockState`; nested activations share it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .clock import SimulatedClock
+from .errors import COMMON_ERRORS
+from .faults import Faults
+from .model import assert_valid_output, service_model
+from .options import MockOptions
+from .service.store import RegionBackend
+
+Handler = Callable[[RegionBackend, Mapping[str, Any]], dict[str, Any]]
+
+
+class MockState:
+    """Everything one mock knows; guarded by one lock so threads never see half-built state."""
+
+    def __init__(self, options: MockOptions) -> None:
+        self.options = options
+        self.clock = SimulatedClock()
+        self.faults = Faults()
+        self.rng = random.Random()
+        self.lock = threading.RLock()
+        self.backends: dict[str, RegionBackend] = {}
+        #: The thread whose ``time.sleep`` moves the simulated clock.
+        self.owner_thread = threading.get_ident()
+
+    def backend(self, region: str) -> RegionBackend:
+        found = self.backends.get(region)
+        if found is None:
+            found = self.backends[region] = RegionBackend(
+                account_id=self.options.account_id,
+                region=region,
+                clock=self.clock,
+                options=self.options,
+                faults=self.faults,
+                rng=self.rng,
+            )
+        return found
+
+    def dispatch(
+        self, service: str, operation: str, handler: Handler, region: str, params: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Run ``handler`` against the region's backend, after any injected error."""
+        injected = self.faults.take_error(operation)
+        if injected is not None:
+            raise injected.to_exception()
+        with self.lock:
+            backend = self.backend(region)
+            backend.run_due()
+            output = handler(backend, params)
+        if self.options.validate_responses:
+            assert_valid_output(service, operation, output)
+        return output
+
+    def status_for(self, service: str, code: str) -> int:
+        """The HTTP status the service uses for error ``code`` (from botocore's model)."""
+        shape = service_model(service).shape_for_error_code(code)
+        if shape is not None:
+            return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+        return COMMON_ERRORS.get(code, 400)
+
+    def settle_time(self) -> float:
+        """When everything already started in every region has finished."""
+        latest = self.clock.time()
+        with self.lock:
+            for backend in self.backends.values():
+                backend.run_due()
+                for collection in backend.collections.values():
+                    for resource in collection.by_arn.values():
+                        latest = max(latest, resource.settles_at())
+        return latest
+
+    def reset(self) -> None:
+        with self.lock:
+            self.backends.clear()
+            self.faults.clear()
