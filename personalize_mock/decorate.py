@@ -76,7 +76,7 @@ def _decorate_testcase(mock: PersonalizeMock, cls: type[unittest.TestCase]) -> N
     # starts with empty backends; addCleanup runs after tearDown, even when setUp fails later.
     original_setup = cls.setUp
 
-    def setUp(self: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+    def setUp(self: unittest.TestCase) -> None:
         mock.start()
         self.addCleanup(mock.stop)
         original_setup(self)

@@ -47,7 +47,9 @@ class SendGuard:
         aio_http = sys.modules.get("aiobotocore.httpsession")
         if aio_http is not None:
             targets.extend(
-                getattr(aio_http, name) for name in ("AIOHTTPSession", "HttpxSession") if hasattr(aio_http, name)
+                getattr(aio_http, name)
+                for name in ("AIOHTTPSession", "HttpxSession")
+                if hasattr(aio_http, name)
             )
         return targets
 
@@ -55,12 +57,12 @@ class SendGuard:
         for cls in self._targets():
             original = cls.__dict__["send"]
             self._originals.append((cls, original))
-            cls.send = _guarded(original)
+            setattr(cls, "send", _guarded(original))  # noqa: B010
 
     def uninstall(self) -> None:
         while self._originals:
             cls, original = self._originals.pop()
-            cls.send = original
+            setattr(cls, "send", original)  # noqa: B010
 
 
 def _guarded(original: Any) -> Any:

@@ -40,9 +40,7 @@ class _Activation:
         self.depth = 0
         self.credentials = FakeCredentials()
         self.guard = SendGuard()
-        self.sleep = (
-            SimulatedSleep(state.clock, state.owner_thread) if state.options.simulate_sleep else None
-        )
+        self.sleep = SimulatedSleep(state.clock, state.owner_thread) if state.options.simulate_sleep else None
         self.freezer: Any = None
 
     def install(self) -> None:
@@ -192,9 +190,7 @@ class PersonalizeMock:
         _check_count(count)
         self.state.faults.fail_next(kind, reason, count)
 
-    def inject_error(
-        self, operation: str, code: str, message: str | None = None, count: int = 1
-    ) -> None:
+    def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1) -> None:
         """Make the next ``count`` calls of ``operation`` fail with error ``code``."""
         service = implemented_operation(operation)
         errors = {shape.name for shape in operation_model(service, operation).error_shapes}
@@ -231,17 +227,17 @@ FAILABLE_KINDS = frozenset(
 )
 
 
-def _check_count(count: int) -> None:
+def _check_count(count: object) -> None:
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise ValueError(f"count must be a positive int, got {count!r}")
 
 
 @overload
-def mock_personalize(target: F, /) -> F: ...
+def mock_personalize(target: C, /) -> C: ...
 
 
 @overload
-def mock_personalize(target: C, /) -> C: ...
+def mock_personalize(target: F, /) -> F: ...
 
 
 @overload
@@ -273,5 +269,3 @@ def mock_personalize(target: Any = None, /, **options: Any) -> Any:
     if target is None:
         return mock
     return mock(target)
-
-

@@ -102,13 +102,14 @@ def _merge_durations(overrides: Mapping[str, Seconds] | None) -> Mapping[str, fl
 
 def _merge_quotas(overrides: Mapping[str, int] | None) -> Mapping[str, int]:
     merged = dict(DEFAULT_QUOTAS)
-    for key, value in (overrides or {}).items():
+    given: Mapping[str, object] = overrides or {}
+    for key, value in given.items():
         if key not in DEFAULT_QUOTAS:
             known = ", ".join(sorted(DEFAULT_QUOTAS))
             raise ValueError(f"unknown quota key {key!r}; known keys: {known}")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"quota {key!r} must be a non-negative int, got {value!r}")
-        merged[key] = value
+        merged[key] = int(value)
     return MappingProxyType(merged)
 
 
@@ -135,7 +136,8 @@ class MockOptions:
         validate_responses: bool = False,
     ) -> MockOptions:
         """Validate user-given options (a typo must fail loudly, not be ignored)."""
-        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+        given_account: object = account_id  # callers without type checking pass anything
+        if not isinstance(given_account, str) or not _ACCOUNT_ID.fullmatch(given_account):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         return cls(
             account_id=account_id,

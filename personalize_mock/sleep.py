@@ -48,12 +48,14 @@ class SimulatedSleep:
 
     def install(self) -> None:
         self._saved = (time.sleep, asyncio.sleep)
-        time.sleep = self.sleep
-        asyncio.sleep = self.asyncio_sleep  # type: ignore[assignment]
+        # setattr: the replacements' signatures are narrower than typeshed's.
+        setattr(time, "sleep", self.sleep)  # noqa: B010
+        setattr(asyncio, "sleep", self.asyncio_sleep)  # noqa: B010
 
     def uninstall(self) -> None:
         if self._saved is not None:
-            time.sleep, asyncio.sleep = self._saved
+            setattr(time, "sleep", self._saved[0])  # noqa: B010
+            setattr(asyncio, "sleep", self._saved[1])  # noqa: B010
             self._saved = None
 
 

@@ -310,18 +310,18 @@ def _matchers(pattern: str) -> tuple[_FullMatch, _FullMatch | None]:
     return re.compile(fast_source).fullmatch, exact
 
 
-def _pattern_matches(value: str, fast: _FullMatch, exact: _FullMatch | None) -> bool:
+def _match(value: str, fast: _FullMatch, exact: _FullMatch | None, memo: set[str]) -> bool:
+    """Run the pattern on a value not in ``memo``; remember it if it matches."""
     # Python's "." is Java's except on \r, \x85, \u2028, \u2029: an ASCII value (isascii is
     # O(1) in CPython) without \r can use the faster Python-dot pattern.
     if exact is not None and not (value.isascii() and "\r" not in value):
-        return exact(value) is not None
-    return fast(value) is not None
-
-
-def _remember(memo: set[str], value: str) -> None:
+        fast = exact
+    if fast(value) is None:
+        return False
     if len(memo) >= _MEMO_LIMIT:
         memo.clear()
     memo.add(value)
+    return True
 
 
 def _contains_sensitive(shape: Shape) -> bool:
@@ -409,10 +409,8 @@ class _Compiler:
                 _fail_type(path, value, "string", masked)
             if not low <= len(value) <= high:
                 _fail(path, value, _length_message(len(value), low, high), masked)
-            if fullmatch is not None and value not in memo:
-                if not _pattern_matches(value, fullmatch, exact):
-                    _fail(path, value, _pattern_message(pattern or ""), masked)
-                _remember(memo, value)
+            if fullmatch is not None and value not in memo and not _match(value, fullmatch, exact, memo):
+                _fail(path, value, _pattern_message(pattern or ""), masked)
             if enum is not None and value not in enum:
                 _fail(path, value, _enum_message(enum_values), masked)
 

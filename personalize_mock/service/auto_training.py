@@ -37,13 +37,16 @@ def interval_days(expression: str) -> int:
     days = int(match.group(1)) if match else 0
     if not 1 <= days <= MAX_INTERVAL_DAYS:
         raise InvalidInputException(
-            f"schedulingExpression {expression!r} is not valid: use rate(N days) with N from 1 to {MAX_INTERVAL_DAYS}."
+            f"schedulingExpression {expression!r} is not valid: "
+            f"use rate(N days) with N from 1 to {MAX_INTERVAL_DAYS}."
         )
     return days
 
 
 def _interval_seconds(solution: Solution) -> float:
-    expression = ((solution.solution_config or {}).get("autoTrainingConfig") or {}).get("schedulingExpression")
+    expression = ((solution.solution_config or {}).get("autoTrainingConfig") or {}).get(
+        "schedulingExpression"
+    )
     return (interval_days(expression) if expression else DEFAULT_INTERVAL_DAYS) * DAY
 
 

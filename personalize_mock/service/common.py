@@ -46,7 +46,9 @@ def tags_from(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, st
     for tag in given:
         key = tag["tagKey"]
         if key.lower().startswith(RESERVED_TAG_PREFIX):
-            raise InvalidInputException(f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use: {key}")
+            raise InvalidInputException(
+                f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use: {key}"
+            )
         tags[key] = tag["tagValue"]
     check_tag_count(backend, tags)
     return tags
@@ -60,7 +62,9 @@ def check_tag_count(backend: RegionBackend, tags: Mapping[str, str]) -> None:
         )
 
 
-def new_timeline(backend: RegionBackend, kind: str, start: float, duration_key: str | None = None) -> tuple[Timeline, str | None]:
+def new_timeline(
+    backend: RegionBackend, kind: str, start: float, duration_key: str | None = None
+) -> tuple[Timeline, str | None]:
     """Creation phases for a new resource of ``kind`` and the failure reason, if one was injected."""
     total = backend.duration(duration_key or kind)
     reason = backend.faults.take_failure(kind)
@@ -92,7 +96,10 @@ def in_flight_message(limit: int) -> str:
 
 
 def active_quota_message(what: str, limit: int) -> str:
-    return f"Cannot create a {what}. More than {limit} resources in ACTIVE state. Please delete some and try again."
+    return (
+        f"Cannot create a {what}. More than {limit} resources in ACTIVE state. "
+        "Please delete some and try again."
+    )
 
 
 def require_deletable(resource: Resource, now: float, what: str) -> None:
@@ -102,7 +109,8 @@ def require_deletable(resource: Resource, now: float, what: str) -> None:
         raise ResourceInUseException(f"{what} {resource.arn} is already being deleted.")
     if status not in (ACTIVE, CREATE_FAILED):
         raise ResourceInUseException(
-            f"{what} {resource.arn} is in {status} state and cannot be deleted until it is ACTIVE or CREATE FAILED."
+            f"{what} {resource.arn} is in {status} state and cannot be deleted "
+            "until it is ACTIVE or CREATE FAILED."
         )
 
 
@@ -122,7 +130,9 @@ def require_no_children(
                 )
 
 
-def start_deletion(backend: RegionBackend, resource: Resource, kind: str, now: float, *, with_in_progress: bool = True) -> float:
+def start_deletion(
+    backend: RegionBackend, resource: Resource, kind: str, now: float, *, with_in_progress: bool = True
+) -> float:
     """Move ``resource`` into its deletion phases; returns when it will be gone."""
     total = backend.duration(f"{kind}_delete")
     pending = total * PENDING_SHARE
@@ -171,9 +181,7 @@ def list_output(
     def wanted(resource: R) -> bool:
         return resource.timeline.status(now) is not GONE and (keep is None or keep(resource))
 
-    page, token = paginate(
-        collection.listed(parent), params, listing, wanted, newest_first=newest_first
-    )
+    page, token = paginate(collection.listed(parent), params, listing, wanted, newest_first=newest_first)
     output: dict[str, Any] = {key: [render(resource, now) for resource in page]}
     if token:
         output["nextToken"] = token

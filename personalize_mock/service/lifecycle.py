@@ -52,9 +52,7 @@ class Timeline:
         self.starts = tuple(starts)
 
     @classmethod
-    def creation(
-        cls, start: float, pending: float, total: float, *, failed: bool = False
-    ) -> Timeline:
+    def creation(cls, start: float, pending: float, total: float, *, failed: bool = False) -> Timeline:
         """PENDING at ``start``, IN_PROGRESS after ``pending`` seconds, done after ``total``."""
         pending = min(pending, total)
         flow = CREATE_FAIL_FLOW if failed else CREATE_FLOW
@@ -95,5 +93,5 @@ class Timeline:
         return Timeline(statuses, starts)
 
     def __repr__(self) -> str:
-        phases = ", ".join(f"{s}@{t:.3f}" for s, t in zip(self.statuses, self.starts))
+        phases = ", ".join(f"{s}@{t:.3f}" for s, t in zip(self.statuses, self.starts, strict=True))
         return f"Timeline({phases})"

@@ -256,5 +256,7 @@ def get_solution_metrics(backend: RegionBackend, params: Mapping[str, Any]) -> d
     solution = version.solution
     recipe = solution.training_recipe()
     with_objective = bool((version.solution_config or {}).get("optimizationObjective"))
-    metrics = solution_metrics(recipe.category, version.arn, with_objective=with_objective, recipe_name=recipe.name)
+    metrics = solution_metrics(
+        recipe.category, version.arn, with_objective=with_objective, recipe_name=recipe.name
+    )
     return {"solutionVersionArn": version.arn, "metrics": metrics}

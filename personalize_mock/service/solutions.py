@@ -42,7 +42,14 @@ CHILD_KINDS = (("campaign", "campaign"),)
 class SolutionUpdate:
     """One UpdateSolution request and its own CREATE PENDING → ACTIVE lifecycle."""
 
-    __slots__ = ("config", "created", "failure_reason", "perform_auto_training", "perform_incremental_update", "timeline")
+    __slots__ = (
+        "config",
+        "created",
+        "failure_reason",
+        "perform_auto_training",
+        "perform_incremental_update",
+        "timeline",
+    )
 
     def __init__(self, created: float, timeline: Timeline, failure_reason: str | None) -> None:
         self.created = created
@@ -172,7 +179,9 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     _check_schedule(params.get("solutionConfig"))
     limit = backend.quota("solutions_per_dataset_group")
     live = collection.count(now, lambda s: s.status(now) not in DELETING, parent=group.arn)
-    check_quota(live, limit, f"Cannot create a solution. More than {limit} solutions in dataset group {group.arn}.")
+    check_quota(
+        live, limit, f"Cannot create a solution. More than {limit} solutions in dataset group {group.arn}."
+    )
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)

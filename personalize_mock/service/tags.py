@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException, TooManyTagKeysException
+from ..errors import (
+    InvalidInputException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+    TooManyTagKeysException,
+)
 from .common import RESERVED_TAG_PREFIX, check_tag_count
 from .lifecycle import DELETING
 from .store import RegionBackend, Resource
@@ -54,7 +59,9 @@ def tag_resource(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str,
     merged = dict(resource.tags or {})
     for tag in params["tags"]:
         if tag["tagKey"].lower().startswith(RESERVED_TAG_PREFIX):
-            raise InvalidInputException(f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use.")
+            raise InvalidInputException(
+                f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use."
+            )
         merged[tag["tagKey"]] = tag["tagValue"]
     check_tag_count(backend, merged)
     resource.tags = merged or None
@@ -67,7 +74,9 @@ def untag_resource(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     keys = params["tagKeys"]
     limit = backend.quota("tags_per_resource")
     if len(keys) > limit:
-        raise TooManyTagKeysException(f"At most {limit} tag keys can be removed in one request; got {len(keys)}.")
+        raise TooManyTagKeysException(
+            f"At most {limit} tag keys can be removed in one request; got {len(keys)}."
+        )
     remaining = {k: v for k, v in (resource.tags or {}).items() if k not in set(keys)}
     resource.tags = remaining or None
     return {}
