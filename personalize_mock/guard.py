@@ -44,13 +44,15 @@ class SendGuard:
         botocore_http = sys.modules.get("botocore.httpsession")
         if botocore_http is not None:
             targets.append(botocore_http.URLLib3Session)
-        aio_http = sys.modules.get("aiobotocore.httpsession")
-        if aio_http is not None:
-            targets.extend(
-                getattr(aio_http, name)
-                for name in ("AIOHTTPSession", "HttpxSession")
-                if hasattr(aio_http, name)
-            )
+        # aiobotocore keeps HttpxSession in its own module (older releases had it in httpsession).
+        for module_name in ("aiobotocore.httpsession", "aiobotocore.httpxsession"):
+            aio_http = sys.modules.get(module_name)
+            if aio_http is None:
+                continue
+            for name in ("AIOHTTPSession", "HttpxSession"):
+                cls = aio_http.__dict__.get(name)
+                if isinstance(cls, type) and "send" in cls.__dict__ and cls not in targets:
+                    targets.append(cls)
         return targets
 
     def install(self) -> None:

@@ -37,6 +37,12 @@ CONTROL_PLANE: dict[str, Handler] = {
     "DescribeRecipe": recipes.describe_recipe,
     "DescribeAlgorithm": recipes.describe_algorithm,
     "DescribeFeatureTransformation": recipes.describe_feature_transformation,
+    # Data: schemas, datasets, dataset import / export jobs, data deletion jobs
+    # (end of data block)
+    # Deployment: campaigns and recommenders
+    # (end of deployment block)
+    # Filters, event trackers, batch inference / segment jobs, metric attributions
+    # (end of extras block)
     # Tags
     "TagResource": tags.tag_resource,
     "UntagResource": tags.untag_resource,

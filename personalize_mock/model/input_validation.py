@@ -447,7 +447,7 @@ class _Compiler:
         def check_blob(value: Any, path: str) -> None:
             size = _blob_size(value)
             if size is None:
-                if strict or value is None:
+                if strict:
                     _fail_type(path, value, "blob", masked)
                 return  # a file-like object botocore accepted: its size is unknown here
             if not low <= size <= high:
@@ -601,13 +601,43 @@ def _top_level_check(shape: StructureShape, client_checked: bool) -> OperationCh
     entries = _Compiler(client_checked).members(shape, masked=False)
     if not entries:
         return None
-    if client_checked and len(entries) == 1:
-        return _single_member_check(*entries[0])
+    if client_checked:
+        checks = {name: check for name, check, _ in entries if check is not None}
+        if len(checks) == 1:
+            return _single_member_request(*checks.items())
+        return _client_checked_request(checks)
+    return _raw_request(entries)
+
+
+def _client_checked_request(checks: dict[str, ValueCheck]) -> OperationCheck:
+    # botocore has rejected unknown keys already, so the caller's (usually few) arguments are
+    # walked rather than every constrained member: a call without constrained arguments
+    # costs an empty loop. Top-level paths are the bare member names.
+    def check_request(params: Mapping[str, Any]) -> None:
+        for name, value in params.items():
+            check = checks.get(name)
+            if check is not None and value is not None:
+                check(value, name)
+
+    return check_request
+
+
+def _single_member_request(item: tuple[str, ValueCheck]) -> OperationCheck:
+    # Most operations constrain a single argument (an ARN): a direct lookup beats a loop.
+    name, check = item
 
     def check_request(params: Mapping[str, Any]) -> None:
-        if not client_checked and not isinstance(params, dict):
+        value = params.get(name)
+        if value is not None:
+            check(value, name)
+
+    return check_request
+
+
+def _raw_request(entries: tuple[tuple[str, ValueCheck | None, bool], ...]) -> OperationCheck:
+    def check_request(params: Mapping[str, Any]) -> None:
+        if not isinstance(params, dict):
             raise InvalidInputException("The request body must be a JSON object.")
-        # Top-level paths are the bare member names: no string building per call.
         for name, check, required in entries:
             value = params.get(name)
             if value is None:
@@ -615,17 +645,5 @@ def _top_level_check(shape: StructureShape, client_checked: bool) -> OperationCh
                     _fail_null(name)
             elif check is not None:
                 check(value, name)
-
-    return check_request
-
-
-def _single_member_check(name: str, check: ValueCheck | None, _required: bool) -> OperationCheck:
-    # Most operations constrain a single argument (an ARN): skip the loop.
-    assert check is not None  # client-checked entries always carry a check
-
-    def check_request(params: Mapping[str, Any]) -> None:
-        value = params.get(name)
-        if value is not None:
-            check(value, name)
 
     return check_request

@@ -65,10 +65,25 @@ def check_tag_count(backend: RegionBackend, tags: Mapping[str, str]) -> None:
 def new_timeline(
     backend: RegionBackend, kind: str, start: float, duration_key: str | None = None
 ) -> tuple[Timeline, str | None]:
-    """Creation phases for a new resource of ``kind`` and the failure reason, if one was injected."""
+    """Creation phases for a new resource of ``kind`` and the failure reason, if one was injected.
+
+    ``start`` is the resource's creation stamp (see :func:`work_start`).
+    """
     total = backend.duration(duration_key or kind)
     reason = backend.faults.take_failure(kind)
-    return Timeline.creation(start, total * PENDING_SHARE, total, failed=reason is not None), reason
+    begin = work_start(backend, start)
+    return Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None), reason
+
+
+def work_start(backend: RegionBackend, stamp: float) -> float:
+    """When work whose creation stamp is ``stamp`` begins on its timeline.
+
+    Stamps are rounded to the millisecond and nudged forward to stay strictly increasing, so
+    a stamp may lie slightly ahead of the clock (always under freezegun, where time stands
+    still). Phases measured from such a stamp would end just after ``advance(duration)``;
+    they are measured from the clock's reading instead when that is earlier.
+    """
+    return min(stamp, backend.clock.time())
 
 
 def require_status(resource: Resource, now: float, allowed: Iterable[str], what: str) -> str:
@@ -141,6 +156,7 @@ def start_deletion(
         phases.append((DELETE_IN_PROGRESS, pending))
     phases.append((GONE, total))
     resource.timeline = resource.timeline.then(now, phases)
+    backend.collection(kind).mark_deleting(resource)
     return now + total
 
 
@@ -148,8 +164,13 @@ def timestamps(resource: Resource, now: float) -> dict[str, Any]:
     """``creationDateTime`` and ``lastUpdatedDateTime`` as botocore would parse them."""
     return {
         "creationDateTime": to_datetime(resource.created),
-        "lastUpdatedDateTime": to_datetime(resource.timeline.changed_at(now)),
+        "lastUpdatedDateTime": to_datetime(last_updated(resource.created, resource.timeline, now)),
     }
+
+
+def last_updated(created: float, timeline: Timeline, now: float) -> float:
+    """When the current phase began, at millisecond precision and never before the creation stamp."""
+    return max(created, round(timeline.changed_at(now), 3))
 
 
 def failure(resource: Resource, status: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ from .common import (
     tags_from,
     timestamps,
 )
-from .lifecycle import DELETING, Timeline
+from .lifecycle import Timeline
 from .store import Collection, RegionBackend, Resource
 
 KIND = "dataset_group"
@@ -62,8 +62,7 @@ def create_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
     if params.get("kmsKeyArn") and not params.get("roleArn"):
         raise InvalidInputException("A roleArn is required when kmsKeyArn is provided.")
     limit = backend.quota("dataset_groups")
-    live = groups.count(now, lambda group: group.status(now) not in DELETING)
-    check_quota(live, limit, active_quota_message("dataset group", limit))
+    check_quota(groups.count_undeleted(), limit, active_quota_message("dataset group", limit))
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)

@@ -12,7 +12,15 @@ from typing import Any
 
 from ..errors import InvalidInputException, ResourceInUseException
 from ..options import PENDING_SHARE
-from .common import check_quota, failure, in_flight_message, list_output, tags_from, timestamps
+from .common import (
+    check_quota,
+    failure,
+    in_flight_message,
+    list_output,
+    tags_from,
+    timestamps,
+    work_start,
+)
 from .lifecycle import (
     ACTIVE,
     CREATE_IN_PROGRESS,
@@ -98,7 +106,7 @@ def check_update_allowed(backend: RegionBackend, solution: Solution, now: float)
 
 
 def in_flight_count(backend: RegionBackend, now: float) -> int:
-    return versions(backend).count(now, lambda version: version.status(now) in IN_FLIGHT)
+    return versions(backend).count_in_flight(now, lambda version: version.status(now) in IN_FLIGHT)
 
 
 def start_version(
@@ -117,7 +125,8 @@ def start_version(
     duration_key = "solution_version_update" if training_mode == UPDATE else KIND
     total = backend.duration(duration_key)
     reason = backend.faults.take_failure(KIND)
-    timeline = Timeline.creation(created, total * PENDING_SHARE, total, failed=reason is not None)
+    begin = work_start(backend, created)
+    timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     version = SolutionVersion(
         arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution
     )

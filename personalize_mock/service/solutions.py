@@ -18,6 +18,7 @@ from .catalogue import Recipe, find_recipe
 from .common import (
     check_quota,
     failure,
+    last_updated,
     list_output,
     new_timeline,
     require_active,
@@ -27,6 +28,7 @@ from .common import (
     start_deletion,
     tags_from,
     timestamps,
+    work_start,
 )
 from .dataset_groups import get_dataset_group
 from .lifecycle import ACTIVE, CREATE_FAILED, DELETING, GONE, IN_FLIGHT, TERMINAL, Timeline
@@ -178,9 +180,10 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     _check_incremental(recipe, incremental)
     _check_schedule(params.get("solutionConfig"))
     limit = backend.quota("solutions_per_dataset_group")
-    live = collection.count(now, lambda s: s.status(now) not in DELETING, parent=group.arn)
     check_quota(
-        live, limit, f"Cannot create a solution. More than {limit} solutions in dataset group {group.arn}."
+        collection.count_undeleted(group.arn),
+        limit,
+        f"Cannot create a solution. More than {limit} solutions in dataset group {group.arn}.",
     )
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
@@ -212,7 +215,7 @@ def _update_summary(update: SolutionUpdate, now: float) -> dict[str, Any]:
     if update.perform_incremental_update is not None:
         summary["performIncrementalUpdate"] = update.perform_incremental_update
     summary["creationDateTime"] = to_datetime(update.created)
-    summary["lastUpdatedDateTime"] = to_datetime(update.timeline.changed_at(now))
+    summary["lastUpdatedDateTime"] = to_datetime(last_updated(update.created, update.timeline, now))
     if update.failure_reason is not None and status == CREATE_FAILED:
         summary["failureReason"] = update.failure_reason
     return summary
@@ -284,7 +287,8 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     created = backend.clock.stamp()
     total = backend.duration("solution_update")
     reason = backend.faults.take_failure("solution_update")
-    timeline = Timeline.creation(created, total * PENDING_SHARE, total, failed=reason is not None)
+    begin = work_start(backend, created)
+    timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     update = SolutionUpdate(created, timeline, reason)
     update.config = config
     update.perform_auto_training = params.get("performAutoTraining")

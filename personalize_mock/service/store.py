@@ -55,13 +55,19 @@ R = TypeVar("R", bound=Resource)
 class Collection(Generic[R]):
     """The resources of one kind in one region."""
 
-    __slots__ = ("by_arn", "by_parent", "kind", "order")
+    __slots__ = ("by_arn", "by_parent", "kind", "order", "undeleted", "undeleted_by_parent", "unsettled")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.by_arn: dict[str, R] = {}
         self.order: list[R] = []
         self.by_parent: dict[str, list[R]] = {}
+        # Quota counters kept as resources come and go, so a create costs the same however
+        # many resources exist: resources whose deletion has not started (overall and per
+        # parent), and those that may still have work in flight.
+        self.undeleted = 0
+        self.undeleted_by_parent: dict[str, int] = {}
+        self.unsettled: list[R] = []
 
     def add(self, resource: R) -> R:
         self.by_arn[resource.arn] = resource
@@ -69,7 +75,33 @@ class Collection(Generic[R]):
         parent = resource.parent_arn()
         if parent:
             self.by_parent.setdefault(parent, []).append(resource)
+        self.undeleted += 1
+        self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
+        self.unsettled.append(resource)
         return resource
+
+    def mark_deleting(self, resource: R) -> None:
+        """The resource's deletion started: it stops counting towards "active" quotas."""
+        self.undeleted -= 1
+        parent = resource.parent_arn()
+        self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 1) - 1
+
+    def count_undeleted(self, parent: str | None = None) -> int:
+        """Resources whose deletion has not started, overall or under ``parent``."""
+        if parent is None:
+            return self.undeleted
+        return self.undeleted_by_parent.get(parent, 0)
+
+    def count_in_flight(self, now: float, predicate: Callable[[R], bool]) -> int:
+        """Resources with work in flight at ``now`` that satisfy ``predicate``.
+
+        Only resources that have not settled are visited; settled ones are dropped from the
+        candidates for good (settling is final unless the resource is acted on, and an
+        action that restarts work — none does for in-flight quotas — would re-add it).
+        """
+        still = [resource for resource in self.unsettled if resource.settles_at() > now]
+        self.unsettled = still
+        return sum(1 for resource in still if predicate(resource))
 
     def find(self, arn: str, now: float) -> R | None:
         """The resource with ``arn``, or ``None`` if it never existed or is gone."""
