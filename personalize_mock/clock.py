@@ -10,6 +10,7 @@ offset, so ``datetime.now()`` and ``time.time()`` in the user's code agree with 
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -68,6 +69,8 @@ class SimulatedClock:
 
     def advance(self, seconds: float) -> None:
         """Move simulated time forward; ticks freezegun instead when it is active."""
+        if not math.isfinite(seconds):
+            raise ValueError(f"the simulated clock moves by a finite number of seconds; got {seconds}")
         if seconds < 0:
             raise ValueError(f"the simulated clock only moves forward; got {seconds} seconds")
         if seconds == 0:

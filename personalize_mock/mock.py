@@ -218,6 +218,7 @@ FAILABLE_KINDS = frozenset(
         "campaign",
         "campaign_update",
         "recommender",
+        "recommender_update",
         "event_tracker",
         "filter",
         "batch_inference_job",

@@ -9,7 +9,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .service import dataset_groups, recipes, solution_versions, solutions, tags
+from .service import (
+    batch_inference_jobs,
+    batch_segment_jobs,
+    campaigns,
+    data_deletion_jobs,
+    dataset_export_jobs,
+    dataset_groups,
+    dataset_import_jobs,
+    datasets,
+    event_trackers,
+    filters,
+    metric_attributions,
+    recipes,
+    recommenders,
+    schemas,
+    solution_versions,
+    solutions,
+    tags,
+)
 from .service.store import RegionBackend
 
 Handler = Callable[[RegionBackend, Mapping[str, Any]], dict[str, Any]]
@@ -38,10 +56,60 @@ CONTROL_PLANE: dict[str, Handler] = {
     "DescribeAlgorithm": recipes.describe_algorithm,
     "DescribeFeatureTransformation": recipes.describe_feature_transformation,
     # Data: schemas, datasets, dataset import / export jobs, data deletion jobs
+    "CreateSchema": schemas.create_schema,
+    "DescribeSchema": schemas.describe_schema,
+    "ListSchemas": schemas.list_schemas,
+    "DeleteSchema": schemas.delete_schema,
+    "CreateDataset": datasets.create_dataset,
+    "DescribeDataset": datasets.describe_dataset,
+    "ListDatasets": datasets.list_datasets,
+    "UpdateDataset": datasets.update_dataset,
+    "DeleteDataset": datasets.delete_dataset,
+    "CreateDatasetImportJob": dataset_import_jobs.create_dataset_import_job,
+    "DescribeDatasetImportJob": dataset_import_jobs.describe_dataset_import_job,
+    "ListDatasetImportJobs": dataset_import_jobs.list_dataset_import_jobs,
+    "CreateDatasetExportJob": dataset_export_jobs.create_dataset_export_job,
+    "DescribeDatasetExportJob": dataset_export_jobs.describe_dataset_export_job,
+    "ListDatasetExportJobs": dataset_export_jobs.list_dataset_export_jobs,
+    "CreateDataDeletionJob": data_deletion_jobs.create_data_deletion_job,
+    "DescribeDataDeletionJob": data_deletion_jobs.describe_data_deletion_job,
+    "ListDataDeletionJobs": data_deletion_jobs.list_data_deletion_jobs,
     # (end of data block)
     # Deployment: campaigns and recommenders
+    "CreateCampaign": campaigns.create_campaign,
+    "DescribeCampaign": campaigns.describe_campaign,
+    "ListCampaigns": campaigns.list_campaigns,
+    "UpdateCampaign": campaigns.update_campaign,
+    "DeleteCampaign": campaigns.delete_campaign,
+    "CreateRecommender": recommenders.create_recommender,
+    "DescribeRecommender": recommenders.describe_recommender,
+    "ListRecommenders": recommenders.list_recommenders,
+    "UpdateRecommender": recommenders.update_recommender,
+    "DeleteRecommender": recommenders.delete_recommender,
+    "StartRecommender": recommenders.start_recommender,
+    "StopRecommender": recommenders.stop_recommender,
     # (end of deployment block)
     # Filters, event trackers, batch inference / segment jobs, metric attributions
+    "CreateFilter": filters.create_filter,
+    "DescribeFilter": filters.describe_filter,
+    "ListFilters": filters.list_filters,
+    "DeleteFilter": filters.delete_filter,
+    "CreateEventTracker": event_trackers.create_event_tracker,
+    "DescribeEventTracker": event_trackers.describe_event_tracker,
+    "ListEventTrackers": event_trackers.list_event_trackers,
+    "DeleteEventTracker": event_trackers.delete_event_tracker,
+    "CreateBatchInferenceJob": batch_inference_jobs.create_batch_inference_job,
+    "DescribeBatchInferenceJob": batch_inference_jobs.describe_batch_inference_job,
+    "ListBatchInferenceJobs": batch_inference_jobs.list_batch_inference_jobs,
+    "CreateBatchSegmentJob": batch_segment_jobs.create_batch_segment_job,
+    "DescribeBatchSegmentJob": batch_segment_jobs.describe_batch_segment_job,
+    "ListBatchSegmentJobs": batch_segment_jobs.list_batch_segment_jobs,
+    "CreateMetricAttribution": metric_attributions.create_metric_attribution,
+    "DescribeMetricAttribution": metric_attributions.describe_metric_attribution,
+    "ListMetricAttributions": metric_attributions.list_metric_attributions,
+    "UpdateMetricAttribution": metric_attributions.update_metric_attribution,
+    "DeleteMetricAttribution": metric_attributions.delete_metric_attribution,
+    "ListMetricAttributionMetrics": metric_attributions.list_metric_attribution_metrics,
     # (end of extras block)
     # Tags
     "TagResource": tags.tag_resource,

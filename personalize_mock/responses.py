@@ -18,13 +18,37 @@ JSON_CONTENT_TYPE = {
 }
 
 
+# Request ids are drawn from a pool refilled 256 at a time from one os.urandom call: one
+# syscall and one list comprehension per 256 responses instead of a syscall, a bytearray and
+# six slices per response (measured in the call path: ~0.7 µs less per call, see
+# docs/performance.md). list.pop() is atomic, so threads need no lock; a refill racing
+# another only adds more ids. A forked child empties the pool so it never repeats the
+# parent's ids.
+_POOL_SIZE = 256
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+_request_ids: list[str] = []
+
+
+def _refill_request_ids() -> list[str]:
+    hexed = os.urandom(16 * _POOL_SIZE).hex()
+    return [
+        f"{hexed[i : i + 8]}-{hexed[i + 8 : i + 12]}-4{hexed[i + 13 : i + 16]}-"
+        f"{_VARIANT[hexed[i + 16]]}{hexed[i + 17 : i + 20]}-{hexed[i + 20 : i + 32]}"
+        for i in range(0, 32 * _POOL_SIZE, 32)
+    ]
+
+
 def new_request_id() -> str:
     """A random UUID4-formatted request id (cheaper than ``uuid.uuid4()``)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    hexed = raw.hex()
-    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+    try:
+        return _request_ids.pop()
+    except IndexError:
+        _request_ids.extend(_refill_request_ids())
+        return _request_ids.pop()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_request_ids.clear)
 
 
 def _metadata(status: int, protocol: str) -> dict[str, Any]:

@@ -11,23 +11,34 @@ strings, lists and numbers before a request is built; it never checks ``max``, `
 * ``client_checked=False`` (a front end that receives raw JSON) also checks required members,
   JSON types (timestamps as epoch numbers, blobs as base64 text) and every ``min``.
 
-Each operation's checks are compiled on first use into a tuple of ``(member, closure,
-required)`` entries and cached; members without constraints get no entry, so an operation
-with nothing to check costs one dict lookup. Regular-expression results are memoized per
-pattern (a bounded set of values already seen to match), because the same ARNs come back on
-almost every call and the Java-faithful translation of ``.`` makes the regex itself slower.
+Each operation's checks are compiled on first use into closures and cached; members without
+constraints get no closure. On the ``client_checked=True`` path the caller's arguments are
+walked (botocore has rejected unknown ones), so arguments without constraints cost a dict miss.
+Regular-expression results are memoized per pattern (a bounded set of values already seen to
+match), because the same ARNs come back on almost every call and the Java-faithful ``.`` makes
+the regex itself the dominant cost. Paths are built lazily, only for an error message.
 
-Measured with ``timeit`` (Python 3.11, botocore 1.43, 2-core x86-64, per call, cache warm):
-``DescribeSolution(solutionArn=<72-char ARN>)`` 0.19 µs for an ARN seen before and 0.71 µs
-for a new ARN (regex run); ``ListRecipes()`` with no arguments 0.09 µs;
-``CreateSolution`` with name, dataset group ARN, recipe ARN, two tags and an
-``autoTrainingConfig`` 1.9 µs.
+Measured with ``timeit`` (best of 15 x 100k, Python 3.11, botocore 1.43, noisy 2-core x86-64),
+per call, cache warm, ``client_checked=True``:
+
+* floor (cached operation without checks: call + cache lookup): 0.10 µs
+* ``ListRecipes()`` (no arguments): 0.19 µs
+* ``DescribeSolution(solutionArn=<68-char ARN>)``: 0.21 µs for an ARN seen before (memo hit),
+  0.72 µs for a new one (length + Java-dot regex + memo insert)
+* ``CreateSolution`` with name, two ARNs, two tags and ``solutionConfig.autoTrainingConfig``:
+  1.9 µs
 
 Error paths follow Coral: ``solutionConfig.autoTrainingConfig.schedulingExpression``,
 1-based ``tags.1.member.tagKey`` for members of lists of structures. Violations of scalar list
 members or of map keys/values are reported on the container with Coral's bracket form
 (``Member must satisfy constraint: [...]``, ``Map keys must satisfy constraint: [...]``);
 that form is recalled from other AWS services' messages, not captured from Personalize.
+
+Approximations (beyond the regex notes below): lengths are Python ``len`` (code points), which
+is what Smithy's ``@length`` specifies, while a Java ``String.length()`` would count a
+non-BMP character twice; with ``client_checked=False`` a mistyped JSON value is reported as an
+``InvalidInputException`` (Coral answers ``SerializationException``, which Personalize does not
+model) and unknown members are ignored, as Coral's JSON deserializer does.
 """
 
 from __future__ import annotations
@@ -38,15 +49,19 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 from botocore.model import Shape, StructureShape
 
 from ..errors import InvalidInputException
 from .loader import operation_model
 
-#: Checks one present (non-None) value; ``path`` is the value's own Coral path.
-ValueCheck = Callable[[Any, str], None]
+#: A Coral path, built lazily: a top-level member name, or ``(parent, member name)``, or
+#: ``(parent, 1-based list index)``. Joining strings on every valid call would cost more than
+#: the checks themselves; the text is only needed for an error message.
+Path: TypeAlias = "str | tuple[Path, str | int]"
+#: Checks one present (non-None) value; ``path`` is the value's own path.
+ValueCheck = Callable[[Any, Path], None]
 #: Checks a whole request.
 OperationCheck = Callable[[Mapping[str, Any]], None]
 _FullMatch = Callable[[str], "re.Match[str] | None"]
@@ -59,6 +74,14 @@ _INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 # Java regular expressions -> Python ``re``
 # --------------------------------------------------------------------------------------------
 
+# Translation notes. Exact: ``.`` (below), \d \w \s (ASCII in Java by default, Unicode in
+# Python), \p{ASCII}. Exact for the interpreter's Unicode database (Python 3.11: Unicode 14;
+# Java's version depends on the JDK the service runs): \p{Z} and the \p{L}\p{N}_ class
+# combination. Anything else (\p{Lu}, class intersections, \b, \x{...}) raises
+# UnsupportedJavaPattern instead of being approximated. Both engines backtrack, so the events
+# pattern ^[\x20-\x7E]*[\x21-\x7E]+[\x20-\x7E]*$ is cubic on a long printable value with a
+# bad last character (~0.8 s at its 1024-char max) -- as slow as it would be in Java.
+#
 # Java's ``.`` (without DOTALL/UNIX_LINES) excludes every line terminator, Python's only \n.
 _JAVA_DOT = "[^\\n\\r\\x85\\u2028\\u2029]"
 # \p{Z} (separators: Zs, Zl, Zp) has 19 code points; enumerated (a test checks the list
@@ -92,7 +115,7 @@ _COMPILED_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
 def translate_java_pattern(pattern: str, *, java_dot: bool = True) -> str:
-    """The Python ``re`` source equivalent to the Java pattern ``pattern``.
+    r"""The Python ``re`` source equivalent to the Java pattern ``pattern``.
 
     ``java_dot=False`` keeps Python's ``.``, which differs from Java's only on ``\r``,
     ``\x85``, ``\u2028`` and ``\u2029``, and matches about twice as fast.
@@ -225,14 +248,24 @@ def _render_double(value: float) -> str:
     return f"{mantissa}E{int(exponent)}"
 
 
-def _fail(path: str, value: Any, constraint: str, masked: bool) -> NoReturn:
+def path_text(path: Path) -> str:
+    """The Coral text of ``path``: ``tags.1.member.tagKey``."""
+    if isinstance(path, str):
+        return path
+    parent, segment = path
+    piece = f"{segment}.member" if isinstance(segment, int) else segment
+    return f"{path_text(parent)}.{piece}"
+
+
+def _fail(path: Path, value: Any, constraint: str, masked: bool) -> NoReturn:
     shown = "" if masked else f" '{_render(value)}'"
     raise InvalidInputException(
-        f"1 validation error detected: Value{shown} at '{path}' failed to satisfy constraint: {constraint}"
+        f"1 validation error detected: Value{shown} at '{path_text(path)}' "
+        f"failed to satisfy constraint: {constraint}"
     )
 
 
-def _fail_type(path: str, value: Any, type_name: str, masked: bool) -> NoReturn:
+def _fail_type(path: Path, value: Any, type_name: str, masked: bool) -> NoReturn:
     if value is None:
         _fail_null(path)
     # Coral answers a mistyped JSON field with a SerializationException; Personalize models
@@ -240,9 +273,9 @@ def _fail_type(path: str, value: Any, type_name: str, masked: bool) -> NoReturn:
     _fail(path, value, f"Member must be of type {type_name}", masked)
 
 
-def _fail_null(path: str) -> NoReturn:
+def _fail_null(path: Path) -> NoReturn:
     raise InvalidInputException(
-        f"1 validation error detected: Value null at '{path}' failed to satisfy constraint: "
+        f"1 validation error detected: Value null at '{path_text(path)}' failed to satisfy constraint: "
         "Member must not be null"
     )
 
@@ -378,16 +411,16 @@ class _Compiler:
         if not entries and not strict:
             return None
 
-        def check_structure(value: Any, path: str) -> None:
+        def check_structure(value: Any, path: Path) -> None:
             if strict and not isinstance(value, dict):
                 _fail_type(path, value, "structure", masked)
             for name, check, required in entries:
                 item = value.get(name)
                 if item is None:
                     if required:
-                        _fail_null(f"{path}.{name}")
+                        _fail_null((path, name))
                 elif check is not None:
-                    check(item, f"{path}.{name}")
+                    check(item, (path, name))
 
         return check_structure
 
@@ -404,7 +437,7 @@ class _Compiler:
         memo = _pattern_memo(pattern) if pattern else set()
         enum = frozenset(enum_values) if enum_values else None
 
-        def check_string(value: Any, path: str) -> None:
+        def check_string(value: Any, path: Path) -> None:
             if strict and not isinstance(value, str):
                 _fail_type(path, value, "string", masked)
             if not low <= len(value) <= high:
@@ -427,7 +460,7 @@ class _Compiler:
             return None
         int_bounds = _INT_BOUNDS.get(type_name)
 
-        def check_number(value: Any, path: str) -> None:
+        def check_number(value: Any, path: Path) -> None:
             if strict and not _is_json_number(value, int_bounds):
                 _fail_type(path, value, type_name, masked)
             if not low <= value <= high:
@@ -444,7 +477,7 @@ class _Compiler:
         if not (strict or "min" in meta or "max" in meta):
             return None
 
-        def check_blob(value: Any, path: str) -> None:
+        def check_blob(value: Any, path: Path) -> None:
             size = _blob_size(value)
             if size is None:
                 if strict:
@@ -456,7 +489,7 @@ class _Compiler:
         return check_blob
 
     def plain_type(self, type_name: str, masked: bool) -> ValueCheck:
-        def check_type(value: Any, path: str) -> None:
+        def check_type(value: Any, path: Path) -> None:
             # Timestamps arrive as epoch seconds on the JSON wire.
             valid = isinstance(value, bool) if type_name == "boolean" else _is_json_number(value, None)
             if not valid:
@@ -477,7 +510,7 @@ class _Compiler:
         scalar_members = member_shape.type_name not in _CONTAINERS
         bracket = f"Member must satisfy constraint: [{', '.join(describe_constraints(member_shape))}]"
 
-        def check_list(value: Any, path: str) -> None:
+        def check_list(value: Any, path: Path) -> None:
             if strict and not isinstance(value, list):
                 _fail_type(path, value, "list", shown_masked)
             if not low <= len(value) <= high:
@@ -488,10 +521,9 @@ class _Compiler:
                 _check_scalar_items(member_check, value, value, path, bracket, shown_masked)
                 return
             for position, item in enumerate(value, 1):
-                item_path = f"{path}.{position}.member"
                 if item is None:
-                    _fail_null(item_path)
-                member_check(item, item_path)
+                    _fail_null((path, position))
+                member_check(item, (path, position))
 
         return check_list
 
@@ -510,7 +542,7 @@ class _Compiler:
         scalar_values = shape.value.type_name not in _CONTAINERS
         value_bracket = f"Map value must satisfy constraint: [{', '.join(describe_constraints(shape.value))}]"
 
-        def check_map(value: Any, path: str) -> None:
+        def check_map(value: Any, path: Path) -> None:
             if strict and not isinstance(value, dict):
                 _fail_type(path, value, "map", shown_masked)
             if not low <= len(value) <= high:
@@ -524,16 +556,16 @@ class _Compiler:
                 return
             for key, item in value.items():
                 if item is None:
-                    _fail_null(f"{path}.{key}")
+                    _fail_null((path, key))
                 # Path of a container inside a map: not documented anywhere; this mirrors
                 # the structure-member form.
-                value_check(item, f"{path}.{key}")
+                value_check(item, (path, key))
 
         return check_map
 
 
 def _check_scalar_items(
-    check: ValueCheck, items: Iterable[Any], container: Any, path: str, bracket: str, masked: bool
+    check: ValueCheck, items: Iterable[Any], container: Any, path: Path, bracket: str, masked: bool
 ) -> None:
     # Coral reports a bad scalar inside a list/map on the container, listing all the member's
     # constraints; the per-item message is discarded.
@@ -578,7 +610,8 @@ def validate_input(
 
     ``service`` is ``"personalize"``, ``"personalize-runtime"`` or ``"personalize-events"``;
     ``operation`` the API name (``"CreateSolution"``). With ``client_checked=True`` only what
-    botocore's client-side validation skips is checked (see the module docstring).
+    botocore's client-side validation skips is checked (see the module docstring). An
+    operation the model lacks raises botocore's ``OperationNotFoundError``.
     """
     try:
         check = _CHECKS[service, operation, client_checked]

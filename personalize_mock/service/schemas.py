@@ -115,8 +115,8 @@ def create_schema(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
     require_unused_arn(collection, arn, now)
     fields = parse_avro_fields(params["schema"])
     limit = backend.quota("schemas")
-    live = collection.count(now, lambda schema: schema.status(now) not in DELETING)
-    check_quota(live, limit, f"Cannot create a schema. More than {limit} schemas. Please delete some.")
+    message = f"Cannot create a schema. More than {limit} schemas. Please delete some and try again."
+    check_quota(collection.count_undeleted(), limit, message)
     created = backend.clock.stamp()
     schema = Schema(arn, params["name"], backend.next_seq(), created, Timeline((ACTIVE,), (created,)))
     schema.text = params["schema"]

@@ -27,6 +27,7 @@ from .lifecycle import (
     CREATE_PENDING,
     CREATE_STOPPED,
     CREATE_STOPPING,
+    GONE,
     IN_FLIGHT,
     Timeline,
 )
@@ -81,11 +82,15 @@ def versions_of(backend: RegionBackend, solution: Solution, now: float) -> Itera
 
 
 def latest_version_summary(backend: RegionBackend, solution: Solution, now: float) -> dict[str, Any] | None:
-    """``latestSolutionVersion`` of DescribeSolution: the newest version, if any."""
-    siblings = versions(backend).listed(solution.arn)
-    if not siblings:
-        return None
-    return _summary(siblings[-1], now)
+    """``latestSolutionVersion`` of DescribeSolution: the newest version, if any.
+
+    The per-solution index is keyed by ARN, so a solution re-created under a deleted one's
+    name still finds the old versions there until they are dropped: skip those that are gone.
+    """
+    for version in reversed(versions(backend).listed(solution.arn)):
+        if version.status(now) is not GONE:
+            return _summary(version, now)
+    return None
 
 
 def check_update_allowed(backend: RegionBackend, solution: Solution, now: float) -> None:

@@ -1,0 +1,131 @@
+"""Figures that need a fresh interpreter: import time and the first activation.
+
+Run as ``python bench_fresh.py MODE LIBRARY`` (``LIBRARY`` is ``personalize_mock`` or
+``moto``); prints one JSON object. :func:`measure` runs it in subprocesses and takes medians.
+
+Modes (``boto3`` is always imported first and not timed):
+
+* ``with``: import time of the library, then the first and the second enter+exit of a
+  ``with`` block;
+* ``decorated``: first and second call of a decorated no-op function;
+* ``test``: first and second "test" (activate, ``boto3.client`` from the default session,
+  one call, deactivate).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+MODES = ("with", "decorated", "test")
+LIBRARIES = ("personalize_mock", "moto")
+
+
+def _activator(library: str) -> Any:
+    if library == "moto":
+        from moto import mock_aws
+
+        return mock_aws
+    from personalize_mock import mock_personalize
+
+    return mock_personalize
+
+
+def _one_call(library: str) -> None:
+    import boto3
+
+    client = boto3.client("personalize", region_name="us-east-1")
+    if library == "moto":
+        client.list_schemas()
+    else:
+        client.list_dataset_groups()
+
+
+def main(mode: str, library: str) -> dict[str, float]:
+    import boto3  # noqa: F401  (the baseline every figure is on top of)
+
+    clock = time.perf_counter_ns
+    start = clock()
+    activator = _activator(library)
+    figures = {"import_ms": (clock() - start) / 1e6}
+
+    if mode == "with":
+        for key in ("first_us", "second_us"):
+            start = clock()
+            with activator():
+                pass
+            figures[key] = (clock() - start) / 1e3
+    elif mode == "decorated":
+
+        @activator
+        def noop() -> None:
+            pass
+
+        for key in ("first_us", "second_us"):
+            start = clock()
+            noop()
+            figures[key] = (clock() - start) / 1e3
+    elif mode == "test":
+        for key in ("first_us", "second_us"):
+            start = clock()
+            with activator():
+                _one_call(library)
+            figures[key] = (clock() - start) / 1e3
+    else:
+        raise SystemExit(f"unknown mode {mode!r}")
+    return figures
+
+
+def _run(mode: str, library: str, env: dict[str, str]) -> dict[str, float]:
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "bench_fresh.py"), mode, library],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(HERE.parent),
+        check=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def measure(runs: int) -> dict[str, dict[str, float]]:
+    """Medians over ``runs`` fresh interpreters per (mode, library), bytecode cached.
+
+    Bytecode goes to a private ``PYTHONPYCACHEPREFIX`` warmed by one untimed run, as after an
+    install from a wheel; the same runs are repeated with bytecode writing off and an empty
+    cache (every module compiled from source) for the ``import_source_ms`` figure.
+    """
+    results: dict[str, dict[str, float]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="pm-bench-pyc-") as cache,
+        tempfile.TemporaryDirectory(prefix="pm-bench-nopyc-") as empty,
+    ):
+        cached_env = {**os.environ, "PYTHONPYCACHEPREFIX": cache}
+        cached_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        source_env = {**os.environ, "PYTHONPYCACHEPREFIX": empty, "PYTHONDONTWRITEBYTECODE": "1"}
+        for library in LIBRARIES:
+            _run("with", library, cached_env)  # fills the bytecode cache
+        for library in LIBRARIES:
+            samples: dict[str, list[float]] = {}
+            for _ in range(runs):
+                for mode in MODES:
+                    for key, value in _run(mode, library, cached_env).items():
+                        name = key if key == "import_ms" else f"{mode}.{key}"
+                        samples.setdefault(name, []).append(value)
+                value = _run("with", library, source_env)["import_ms"]
+                samples.setdefault("import_source_ms", []).append(value)
+            results[library] = {key: statistics.median(values) for key, values in samples.items()}
+    return results
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    print(json.dumps(main(sys.argv[1], sys.argv[2])))

@@ -1,0 +1,366 @@
+"""Benchmarks of personalize_mock against the bare ``before-call`` floor, botocore Stubber and moto.
+
+Usage::
+
+    python benchmarks/run.py            # full run (a few minutes)
+    python benchmarks/run.py --quick    # smaller batches and sizes (well under a minute)
+
+Everything is measured in this one process (fresh interpreters only for import time and first
+activations) and printed as Markdown tables: medians of interleaved batches, ratios taken round
+by round. Targets are printed beside each figure and judged "met" / "missed"; nothing is
+asserted. Progress goes to stderr, the report to stdout. docs/performance.md explains the
+method and records a full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_activation
+import bench_core
+import bench_fresh
+import bench_lifecycle
+import bench_percall
+import bench_scale
+from bench_core import Series, Settings, paired_ratio
+
+OTHER_HEADER = "| measurement | personalize_mock | comparison | ratio | target | met? |"
+#: The multiplication sign, kept out of string literals (ruff RUF001 reads it as a letter x).
+X = "\u00d7"
+SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh")
+
+PER_CALL_LIMIT = 1.10
+MOTO_FACTOR = 5.0
+ENTER_EXIT_US = 20.0
+PER_TEST_MS = 2.0
+LIFECYCLE_MS = 30.0
+SCALE_LIMIT = 1.10
+BYTES_PER_VERSION = 1024
+IMPORT_MS = 30.0
+
+
+def us(value: float) -> str:
+    return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def ms(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**missed**")
+
+
+class Report:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lines: list[str] = []
+        self.other: list[str] = []
+        self.notes: list[str] = []
+        self.noise: list[float] = []
+
+    def add_other(
+        self, measurement: str, mock: str, comparison: str, ratio: str, target: str, ok: bool | None
+    ) -> None:
+        self.other.append(f"| {measurement} | {mock} | {comparison} | {ratio} | {target} | {verdict(ok)} |")
+
+    def track(self, series: dict[str, Series]) -> None:
+        self.noise.extend(item.spread for item in series.values())
+
+
+def per_call_rows(report: Report, result: bench_percall.PerCall) -> list[str]:
+    with_schema_floor = result.family is not bench_percall.SCHEMAS
+    columns = ["floor µs", "floor + fresh copy µs", "personalize_mock µs", "Stubber µs", "moto µs"]
+    if with_schema_floor:
+        columns.append("floor on moto's op µs")
+    columns += ["mock ÷ floor", "mock ÷ fresh-copy floor", "moto ÷ mock", "target", "met?"]
+    rows = [
+        "| operation | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * (len(columns) - 2) + "---|---|",
+    ]
+    for row in result.rows:
+        found = row.results
+        report.track(found)
+        floor, fresh, mock = found["floor"], found[bench_percall.FRESH], found["personalize_mock"]
+        stub, moto = found.get("Stubber"), found.get("moto")
+        ratio = paired_ratio(mock, floor)
+        moto_ratio = paired_ratio(moto, mock) if moto else None
+        operation = f"{row.label}: {row.mock_operation}"
+        if row.moto_operation and row.moto_operation != row.mock_operation:
+            operation += f" (moto: {row.moto_operation})"
+        target = f"≤ {PER_CALL_LIMIT:.2f}{X} floor" + (
+            f"; ≥ {MOTO_FACTOR:.0f}{X} faster than moto" if moto else ""
+        )
+        ok = ratio <= PER_CALL_LIMIT and (moto_ratio is None or moto_ratio >= MOTO_FACTOR)
+        cells = [us(floor.median), us(fresh.median), us(mock.median), us(stub.median) if stub else "—"]
+        cells.append(us(moto.median) if moto else "—")
+        if with_schema_floor:
+            schema_floor = found.get(bench_percall.SCHEMA_FLOOR)
+            cells.append(us(schema_floor.median) if schema_floor else "—")
+        cells += [f"{ratio:.2f}{X}", f"{paired_ratio(mock, fresh):.2f}{X}"]
+        cells += [f"{moto_ratio:.1f}{X}" if moto_ratio else "—", target, verdict(ok)]
+        rows.append(f"| {operation} | " + " | ".join(cells) + " |")
+    if with_schema_floor:
+        report.notes.append(
+            "personalize_mock does not implement schemas yet (`CreateSchema` is not in "
+            "`personalize_mock.operations.TABLE['personalize']`), so its create / describe / list rows use "
+            "dataset groups; moto only has schemas. The floor and Stubber replay personalize_mock's own "
+            "responses; the floor is also measured on moto's schema operations."
+        )
+    else:
+        report.notes.append(
+            "personalize_mock implements schemas, so create / describe / list compare the same "
+            "operations (CreateSchema / DescribeSchema / ListSchemas) across all contenders."
+        )
+    report.notes.append(
+        '"floor + fresh copy" is the bare floor returning a new copy of the same response each time '
+        "(new dicts, lists and datetimes): the allocation any mock that keeps state pays, without "
+        "validation, state, status logic or request ids."
+    )
+    return rows
+
+
+def activation_rows(report: Report, result: bench_activation.Activation) -> None:
+    found = result.enter_exit
+    report.track(found)
+    moto_with, moto_deco = found["moto with prebuilt"], found["moto decorated"]
+    prebuilt = found["with prebuilt"]
+    report.add_other(
+        "enter+exit `with pm:` (prebuilt `pm = mock_personalize()`), repeated",
+        f"{us(prebuilt.median)} µs",
+        f"moto `with mock_aws()` (prebuilt): {us(moto_with.median)} µs",
+        f"{paired_ratio(moto_with, prebuilt):,.0f}{X} faster",
+        f"≤ {ENTER_EXIT_US:.0f} µs",
+        prebuilt.median <= ENTER_EXIT_US,
+    )
+    fresh = found["with mock_personalize()"]
+    report.add_other(
+        "enter+exit `with mock_personalize():` (object built each time), repeated",
+        f"{us(fresh.median)} µs",
+        "—",
+        "—",
+        f"≤ {ENTER_EXIT_US:.0f} µs",
+        fresh.median <= ENTER_EXIT_US,
+    )
+    decorated = found["decorated"]
+    report.add_other(
+        "call of a `@mock_personalize` no-op function, repeated",
+        f"{us(decorated.median)} µs",
+        f"moto `@mock_aws`: {us(moto_deco.median)} µs",
+        f"{paired_ratio(moto_deco, decorated):,.0f}{X} faster",
+        f"≤ {ENTER_EXIT_US:.0f} µs",
+        decorated.median <= ENTER_EXIT_US,
+    )
+    per_test = result.per_test
+    report.track(per_test)
+    mock, moto, floor = per_test["personalize_mock"], per_test["moto"], per_test["floor: client + one call"]
+    report.add_other(
+        "per-test fixed cost: activate + `boto3.client(...)` + one "
+        f"`{result.list_operation}` + exit, repeated",
+        f"{ms(mock.median / 1000)} ms",
+        f"moto: {ms(moto.median / 1000)} ms; floor (client + one call answered by a bare handler, "
+        f"no mock): {ms(floor.median / 1000)} ms",
+        f"{paired_ratio(moto, mock):.1f}{X} faster than moto; {paired_ratio(mock, floor):.2f}{X} floor",
+        f"≤ {PER_TEST_MS:.0f} ms",
+        mock.median / 1000 <= PER_TEST_MS,
+    )
+
+
+def fresh_rows(report: Report, found: dict[str, dict[str, float]]) -> None:
+    mock, moto = found["personalize_mock"], found["moto"]
+    runs = report.settings.fresh_runs
+    report.add_other(
+        f"first enter+exit `with mock_personalize():` in a fresh process (median of {runs})",
+        f"{us(mock['with.first_us'])} µs (second: {us(mock['with.second_us'])} µs)",
+        f"moto first: {us(moto['with.first_us'])} µs (second: {us(moto['with.second_us'])} µs)",
+        f"{moto['with.first_us'] / mock['with.first_us']:,.0f}{X} faster",
+        f"≤ {ENTER_EXIT_US:.0f} µs",
+        mock["with.first_us"] <= ENTER_EXIT_US,
+    )
+    report.add_other(
+        f"first call of a `@mock_personalize` no-op in a fresh process (median of {runs})",
+        f"{us(mock['decorated.first_us'])} µs (second: {us(mock['decorated.second_us'])} µs)",
+        f"moto first: {us(moto['decorated.first_us'])} µs (second: {us(moto['decorated.second_us'])} µs)",
+        f"{moto['decorated.first_us'] / mock['decorated.first_us']:,.0f}{X} faster",
+        f"≤ {ENTER_EXIT_US:.0f} µs",
+        mock["decorated.first_us"] <= ENTER_EXIT_US,
+    )
+    report.add_other(
+        f"first test in a fresh process: activate + client + one call + exit (median of {runs})",
+        f"{ms(mock['test.first_us'] / 1000)} ms (second: {ms(mock['test.second_us'] / 1000)} ms)",
+        f"moto first: {ms(moto['test.first_us'] / 1000)} ms (second: {ms(moto['test.second_us'] / 1000)} ms)",
+        f"{moto['test.first_us'] / mock['test.first_us']:.1f}{X} faster",
+        f"≤ {PER_TEST_MS:.0f} ms (repeated)",
+        None,
+    )
+    report.add_other(
+        f"`import personalize_mock` on top of `import boto3`, bytecode cached (median of {3 * runs})",
+        f"{ms(mock['import_ms'])} ms",
+        f"`import moto`: {ms(moto['import_ms'])} ms",
+        f"{moto['import_ms'] / mock['import_ms']:.1f}{X} faster",
+        f"≤ {IMPORT_MS:.0f} ms",
+        mock["import_ms"] <= IMPORT_MS,
+    )
+    report.add_other(
+        f"the same, every module compiled from source (no bytecode cache; median of {runs})",
+        f"{ms(mock['import_source_ms'])} ms",
+        f"`import moto`: {ms(moto['import_source_ms'])} ms",
+        f"{moto['import_source_ms'] / mock['import_source_ms']:.1f}{X} faster",
+        "—",
+        None,
+    )
+
+
+def lifecycle_rows(report: Report, result: bench_lifecycle.Lifecycle) -> None:
+    if result.skipped:
+        report.add_other("whole lifecycle", result.skipped, "—", "—", f"≤ {LIFECYCLE_MS:.0f} ms", None)
+        return
+    report.add_other(
+        "whole lifecycle in simulated time: dataset group → solution → FULL version polled to ACTIVE "
+        "with `time.sleep(60)` → UPDATE version polled → GetSolutionMetrics; wall time incl. "
+        f"activation and `boto3.client` (median of {len(result.wall_ms)})",
+        f"{ms(result.median_ms)} ms",
+        f"{result.calls} API calls, {result.simulated_hours:.2f} simulated hours, final "
+        f"{result.statuses[0]} / {result.statuses[1]}; of which `boto3.client`: "
+        f"{ms(result.median_client_ms)} ms",
+        "—",
+        f"≤ {LIFECYCLE_MS:.0f} ms",
+        result.median_ms <= LIFECYCLE_MS,
+    )
+
+
+def scale_rows(report: Report, result: bench_scale.Scale) -> None:
+    sizes = result.sizes
+    labels = [bench_scale.label(size) for size in sizes]
+    smallest, largest = labels[0], labels[-1]
+
+    def joined(series: dict[str, Series], unit: Callable[[float], str]) -> str:
+        return " / ".join(unit(series[name].median) for name in labels if name in series)
+
+    sizes_text = " / ".join(labels)
+    for series in (result.describe, result.first_page, result.middle_page, result.create):
+        report.track(series)
+    ratio = paired_ratio(result.describe[largest], result.describe[smallest])
+    report.add_other(
+        f"DescribeSolutionVersion with {sizes_text} stored versions",
+        f"{joined(result.describe, us)} µs",
+        "—",
+        f"{largest} ÷ {smallest}: {ratio:.2f}{X}",
+        f"{largest} within {SCALE_LIMIT:.1f}{X} of {smallest}",
+        ratio <= SCALE_LIMIT,
+    )
+    # At the smallest size a page holds fewer items than maxResults; flatness is judged between
+    # the sizes whose first page is full.
+    full = [name for size, name in zip(sizes, labels, strict=True) if size >= bench_scale.PAGE]
+    page_ratio = (
+        paired_ratio(result.first_page[full[-1]], result.first_page[full[0]]) if len(full) > 1 else None
+    )
+    report.add_other(
+        f"ListSolutionVersions page (maxResults={bench_scale.PAGE}, first page) at {sizes_text}",
+        f"{joined(result.first_page, us)} µs",
+        f"(at {smallest} the page holds only {sizes[0]} items)",
+        f"{full[-1]} ÷ {full[0]}: {page_ratio:.2f}{X}" if page_ratio else "—",
+        f"flat (≤ {SCALE_LIMIT:.1f}{X} between full pages)",
+        None if page_ratio is None else page_ratio <= SCALE_LIMIT,
+    )
+    if len(result.middle_page) > 1:
+        middle = list(result.middle_page)
+        middle_ratio = paired_ratio(result.middle_page[middle[-1]], result.middle_page[middle[0]])
+        report.add_other(
+            f"ListSolutionVersions page from a `nextToken` halfway through, at {' / '.join(middle)}",
+            f"{' / '.join(us(result.middle_page[name].median) for name in middle)} µs",
+            "—",
+            f"{middle[-1]} ÷ {middle[0]}: {middle_ratio:.2f}{X}",
+            f"flat (≤ {SCALE_LIMIT:.1f}{X})",
+            middle_ratio <= SCALE_LIMIT,
+        )
+    create_ratio = paired_ratio(result.create[largest], result.create[smallest])
+    report.add_other(
+        f"CreateSolutionVersion with {sizes_text} stored (settled) versions",
+        f"{joined(result.create, us)} µs",
+        "—",
+        f"{largest} ÷ {smallest}: {create_ratio:.2f}{X}",
+        "— (flat expected)",
+        None,
+    )
+    report.add_other(
+        f"memory per stored solution version at {result.memory_size:,} (tracemalloc growth ÷ count)",
+        f"{result.bytes_per_version:,.0f} B",
+        "build through the API: "
+        + ", ".join(f"{size:,} in {seconds:.1f} s" for size, seconds in result.build_seconds.items()),
+        "—",
+        f"≤ {BYTES_PER_VERSION:,} B",
+        result.bytes_per_version <= BYTES_PER_VERSION,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small batches and sizes (under a minute)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, help="run only these sections")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks that everything runs")
+    args = parser.parse_args(argv)
+    settings = Settings.make(args.quick, smoke=args.smoke)
+    wanted = set(args.only or SECTIONS)
+    report = Report(settings)
+    began = time.perf_counter()
+
+    def step(name: str) -> bool:
+        if name in wanted:
+            print(f"[{time.perf_counter() - began:6.1f} s] {name} ...", file=sys.stderr, flush=True)
+        return name in wanted
+
+    facts = bench_core.machine()
+    per_call: list[str] = []
+    family = bench_percall.mock_family()
+    if step("activation"):
+        activation_rows(report, bench_activation.run(settings, family.list))
+    if step("percall"):
+        per_call = per_call_rows(report, bench_percall.run(settings))
+    if step("lifecycle"):
+        lifecycle_rows(report, bench_lifecycle.run(settings))
+    if step("scale"):
+        scale_rows(report, bench_scale.run(settings))
+    if step("fresh"):
+        fresh_rows(report, bench_fresh.measure(settings.fresh_runs))
+    report.add_other("server mode", "n/a (server mode not built yet)", "—", "—", "—", None)
+    elapsed = time.perf_counter() - began
+    facts["load average (end)"] = bench_core.machine()["load average"]
+
+    kind = "smoke" if args.smoke else ("quick" if settings.quick else "full")
+    out = [f"# personalize_mock benchmarks ({kind} run)", ""]
+    out += [f"- {key}: {value}" for key, value in facts.items()]
+    out += [
+        f"- method: {settings.rounds} interleaved batches per contender after one warm-up batch; "
+        f"{settings.calls} calls per per-call batch; medians; ratios are medians of per-round ratios; "
+        f"gc disabled inside batches; run took {elapsed:.0f} s",
+        "",
+    ]
+    if per_call:
+        out += ["## Per-call latency (µs per call)", "", *per_call, ""]
+    out += [
+        "## Activation, per-test cost, lifecycle, scale, import",
+        "",
+        OTHER_HEADER,
+        "|---|---|---|---|---|---|",
+    ]
+    out += report.other
+    out.append("")
+    if report.noise:
+        out.append(
+            f"Batch-to-batch spread (interquartile range ÷ median), worst series: {max(report.noise):.0%}; "
+            f"median series: {sorted(report.noise)[len(report.noise) // 2]:.0%}."
+        )
+    out += [f"Note: {note}" for note in report.notes]
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Batch segment jobs: Create / Describe / List (there is no delete API).
+
+Only USER_SEGMENTATION solutions (aws-item-affinity, aws-item-attribute-affinity) produce
+user segments. Shared rules live in :mod:`personalize_mock.service.batch_jobs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidInputException
+from .batch_jobs import (
+    USER_SEGMENTATION,
+    BatchJob,
+    check_in_flight,
+    detail_fields,
+    fill,
+    num_results,
+    summary_fields,
+    usable_filter,
+    usable_version,
+)
+from .common import list_output, new_timeline, require_unused_arn, tags_from
+from .filter_expressions import USER_ID
+from .store import Collection, RegionBackend
+
+KIND = "batch_segment_job"
+ARN_TYPE = "batch-segment-job"
+#: "The maximum number of users per segment is 5 million" [M CreateBatchSegmentJob.numResults].
+MAX_NUM_RESULTS = 5_000_000
+
+
+class BatchSegmentJob(BatchJob):
+    __slots__ = ()
+
+
+def batch_segment_jobs(backend: RegionBackend) -> Collection[BatchSegmentJob]:
+    return backend.collection(KIND)
+
+
+def create_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    collection = batch_segment_jobs(backend)
+    arn = backend.arn(ARN_TYPE, params["jobName"])
+    require_unused_arn(collection, arn, now)
+    version, recipe = usable_version(backend, params["solutionVersionArn"], now)
+    if recipe.category != USER_SEGMENTATION:
+        raise InvalidInputException(
+            f"Batch segment jobs need a solution version of a USER_SEGMENTATION recipe "
+            f"(aws-item-affinity, aws-item-attribute-affinity); this one uses {recipe.name} "
+            f"({recipe.category}): use CreateBatchInferenceJob."
+        )
+    usable_filter(backend, params.get("filterArn"), version, USER_ID, now)
+    count = num_results(params, MAX_NUM_RESULTS)
+    check_in_flight(backend, collection, "batch_segment_jobs_in_flight", now)
+    tags = tags_from(backend, params)
+    created = backend.clock.stamp()
+    timeline, reason = new_timeline(backend, KIND, created)
+    job = BatchSegmentJob(arn, params["jobName"], backend.next_seq(), created, timeline)
+    job.failure_reason = reason
+    fill(job, params, version, count)
+    job.tags = tags
+    collection.add(job)
+    return {"batchSegmentJobArn": arn}
+
+
+def _summary(job: BatchSegmentJob, now: float) -> dict[str, Any]:
+    summary: dict[str, Any] = {"batchSegmentJobArn": job.arn}
+    summary.update(summary_fields(job, now))
+    return summary
+
+
+def describe_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    job = batch_segment_jobs(backend).get(params["batchSegmentJobArn"], now)
+    detail = _summary(job, now)
+    detail.update(detail_fields(job))
+    return {"batchSegmentJob": detail}
+
+
+def list_batch_segment_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    version_arn = params.get("solutionVersionArn")
+    listing = f"ListBatchSegmentJobs|{version_arn or ''}"
+    return list_output(
+        "batchSegmentJobs", batch_segment_jobs(backend), params, listing, _summary, now, parent=version_arn
+    )

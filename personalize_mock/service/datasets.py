@@ -1,0 +1,274 @@
+"""Datasets: Create / Describe / List / Update / Delete.
+
+A dataset's ARN is ``dataset/<datasetGroupName>/<DATASET_TYPE>`` (behaviour reference §2), so
+a second dataset of one type in a group collides on its ARN. UpdateDataset replaces the
+schema: the top-level status goes UPDATE PENDING → UPDATE IN_PROGRESS → ACTIVE while
+``latestDatasetUpdate`` runs its own CREATE PENDING → ACTIVE lifecycle (§3.2); the new schema
+becomes the dataset's ``schemaArn`` when the update is ACTIVE (derived on read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..clock import to_datetime
+from ..errors import InvalidInputException, ResourceInUseException
+from ..options import PENDING_SHARE
+from .common import (
+    last_updated,
+    list_output,
+    new_timeline,
+    require_active,
+    require_deletable,
+    require_unused_arn,
+    start_deletion,
+    tags_from,
+    timestamps,
+)
+from .dataset_groups import dataset_groups
+from .lifecycle import (
+    ACTIVE,
+    CREATING,
+    DELETING,
+    GONE,
+    UPDATE_IN_PROGRESS,
+    UPDATE_PENDING,
+    Timeline,
+)
+from .schemas import REQUIRED_FIELDS, check_schema_for, usable_schema
+from .solution_versions import versions_of
+from .solutions import solutions
+from .store import Collection, RegionBackend, Resource
+
+KIND = "dataset"
+ARN_TYPE = "dataset"
+INTERACTIONS = "INTERACTIONS"
+#: Kinds of the dataset's jobs: they block its deletion while in flight and go with it.
+JOB_KINDS = (("dataset_import_job", "dataset import job"), ("dataset_export_job", "dataset export job"))
+
+
+class DatasetUpdate:
+    """One UpdateDataset request: the new schema and its own CREATE PENDING → ACTIVE lifecycle."""
+
+    __slots__ = ("created", "schema_arn", "timeline")
+
+    def __init__(self, schema_arn: str, created: float, timeline: Timeline) -> None:
+        self.schema_arn = schema_arn
+        self.created = created
+        self.timeline = timeline
+
+
+class Dataset(Resource):
+    __slots__ = ("base_schema_arn", "dataset_group_arn", "dataset_type", "domain", "imports", "update")
+
+    def __init__(self, arn: str, name: str, seq: int, created: float, timeline: Timeline) -> None:
+        super().__init__(arn, name, seq, created, timeline)
+        self.dataset_group_arn = ""
+        self.dataset_type = ""
+        self.domain: str | None = None
+        #: The schema before the latest update (the schema in use until that update is ACTIVE).
+        self.base_schema_arn = ""
+        self.update: DatasetUpdate | None = None
+        #: Import jobs into this dataset, oldest first (their timelines never change once made).
+        self.imports: list[Resource] = []
+
+    def parent_arn(self) -> str:
+        return self.dataset_group_arn
+
+    def settles_at(self) -> float:
+        if self.update is None:
+            return self.timeline.settles_at
+        return max(self.timeline.settles_at, self.update.timeline.settles_at)
+
+    def schema_arn(self, now: float) -> str:
+        """The schema in use at ``now``: the latest update's once it is ACTIVE."""
+        update = self.update
+        if update is not None and update.timeline.status(now) == ACTIVE:
+            return update.schema_arn
+        return self.base_schema_arn
+
+    def schema_arns(self, now: float) -> set[str]:
+        """Schemas the dataset references at ``now`` (two while an update is in flight)."""
+        update = self.update
+        if update is None:
+            return {self.base_schema_arn}
+        if update.timeline.status(now) == ACTIVE:
+            return {update.schema_arn}
+        return {self.base_schema_arn, update.schema_arn}
+
+    def last_data_change(self, now: float) -> float | None:
+        """When the latest import job into this dataset that is ACTIVE at ``now`` completed."""
+        latest: float | None = None
+        for job in self.imports:
+            if job.timeline.status(now) == ACTIVE:
+                done = job.timeline.changed_at(now)
+                if latest is None or done > latest:
+                    latest = done
+        return latest
+
+
+def datasets(backend: RegionBackend) -> Collection[Dataset]:
+    return backend.collection(KIND)
+
+
+def get_dataset(backend: RegionBackend, arn: str, now: float) -> Dataset:
+    """The dataset ``arn`` (``ResourceNotFoundException`` if it does not exist)."""
+    return datasets(backend).get(arn, now)
+
+
+def datasets_using(backend: RegionBackend, schema_arn: str, now: float) -> Iterator[Dataset]:
+    """Datasets that still exist and use (or are being updated to) ``schema_arn``."""
+    for dataset in datasets(backend).live(now):
+        if schema_arn in dataset.schema_arns(now):
+            yield dataset
+
+
+def _dataset_type(given: str) -> str:
+    # The model documents datasetType as case-insensitive (Interactions, ITEMS, …); the ARN
+    # and every output carry it upper-cased (behaviour reference §2).
+    dataset_type = given.upper()
+    if dataset_type not in REQUIRED_FIELDS:
+        raise InvalidInputException(
+            f"datasetType {given!r} is not valid; use one of {', '.join(REQUIRED_FIELDS)} (case-insensitive)."
+        )
+    return dataset_type
+
+
+def create_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    dataset_type = _dataset_type(params["datasetType"])
+    group = dataset_groups(backend).get(params["datasetGroupArn"], now)
+    collection = datasets(backend)
+    arn = backend.arn(ARN_TYPE, f"{group.name}/{dataset_type}")
+    require_unused_arn(collection, arn, now)
+    require_active(group, now, "Dataset group")
+    schema = usable_schema(backend, params["schemaArn"], now)
+    check_schema_for(schema, dataset_type, group.domain)
+    tags = tags_from(backend, params)
+    created = backend.clock.stamp()
+    timeline, reason = new_timeline(backend, KIND, created)
+    dataset = Dataset(arn, params["name"], backend.next_seq(), created, timeline)
+    # The Dataset shape has no failureReason, so an injected reason is kept but never shown.
+    dataset.failure_reason = reason
+    dataset.dataset_group_arn = group.arn
+    dataset.dataset_type = dataset_type
+    dataset.domain = group.domain
+    dataset.base_schema_arn = schema.arn
+    dataset.tags = tags
+    collection.add(dataset)
+    return {"datasetArn": arn}
+
+
+def _update_summary(update: DatasetUpdate, now: float) -> dict[str, Any]:
+    return {
+        "schemaArn": update.schema_arn,
+        "status": update.timeline.status(now),
+        "creationDateTime": to_datetime(update.created),
+        "lastUpdatedDateTime": to_datetime(last_updated(update.created, update.timeline, now)),
+    }
+
+
+def describe_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    dataset = get_dataset(backend, params["datasetArn"], now)
+    detail: dict[str, Any] = {
+        "name": dataset.name,
+        "datasetArn": dataset.arn,
+        "datasetGroupArn": dataset.dataset_group_arn,
+        "datasetType": dataset.dataset_type,
+        "schemaArn": dataset.schema_arn(now),
+        "status": dataset.status(now),
+    }
+    detail.update(timestamps(dataset, now))
+    if dataset.update is not None:
+        detail["latestDatasetUpdate"] = _update_summary(dataset.update, now)
+    return {"dataset": detail}
+
+
+def _summary(dataset: Dataset, now: float) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "name": dataset.name,
+        "datasetArn": dataset.arn,
+        "datasetType": dataset.dataset_type,
+        "status": dataset.status(now),
+    }
+    summary.update(timestamps(dataset, now))
+    return summary
+
+
+def list_datasets(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    group_arn = params.get("datasetGroupArn")
+    listing = f"ListDatasets|{group_arn or ''}"
+    return list_output("datasets", datasets(backend), params, listing, _summary, now, parent=group_arn)
+
+
+def update_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    dataset = get_dataset(backend, params["datasetArn"], now)
+    require_active(dataset, now, "Dataset")
+    schema = usable_schema(backend, params["schemaArn"], now)
+    check_schema_for(schema, dataset.dataset_type, dataset.domain)
+    created = backend.clock.stamp()
+    total = backend.duration("dataset_update")
+    pending = total * PENDING_SHARE
+    # The schema of a finished earlier update is now the one in use.
+    dataset.base_schema_arn = dataset.schema_arn(now)
+    # Both timelines start at ``now`` so they turn ACTIVE together: a phase that began after
+    # ``now`` (a stamp bumped past it) would leave a read straight after this call on ACTIVE.
+    dataset.update = DatasetUpdate(schema.arn, created, Timeline.creation(now, pending, total))
+    dataset.timeline = dataset.timeline.then(
+        now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, pending), (ACTIVE, total)]
+    )
+    return {"datasetArn": dataset.arn}
+
+
+def _require_no_training(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    """Training in the dataset group reads the dataset (DeleteDataset documentation)."""
+    for solution in solutions(backend).live(now, dataset.dataset_group_arn):
+        for version in versions_of(backend, solution, now):
+            status = version.status(now)
+            if status in CREATING:
+                raise ResourceInUseException(
+                    f"Cannot delete dataset {dataset.arn}: solution version {version.arn} is {status}; "
+                    "wait for it to finish or stop it."
+                )
+
+
+def _require_no_event_tracker(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    if dataset.dataset_type != INTERACTIONS:
+        return
+    for tracker in backend.collection("event_tracker").live(now, dataset.dataset_group_arn):
+        # Choice (docs/choices.md): an event tracker that is being deleted no longer blocks,
+        # as for every parent/child delete rule (behaviour reference §11.8).
+        if tracker.status(now) not in DELETING:
+            raise ResourceInUseException(
+                f"Cannot delete dataset {dataset.arn}: event tracker {tracker.arn} records into it; "
+                "delete the event tracker first."
+            )
+
+
+def delete_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    now = backend.clock.time()
+    dataset = get_dataset(backend, params["datasetArn"], now)
+    require_deletable(dataset, now, "Dataset")
+    # Choice (docs/choices.md): export jobs in flight block the delete like import jobs do
+    # (the documentation names import jobs; an export reads the dataset the same way).
+    for kind, job_name in JOB_KINDS:
+        for job in backend.collection(kind).live(now, dataset.arn):
+            status = job.status(now)
+            if status in CREATING:
+                raise ResourceInUseException(
+                    f"Cannot delete dataset {dataset.arn}: {job_name} {job.arn} is {status}; "
+                    "wait for it to finish."
+                )
+    _require_no_training(backend, dataset, now)
+    _require_no_event_tracker(backend, dataset, now)
+    gone_at = start_deletion(backend, dataset, KIND, now)
+    # Choice (docs/choices.md): the dataset's import and export jobs (which have no delete API)
+    # go with it, like a solution's versions: not found once the dataset is gone.
+    for kind, _ in JOB_KINDS:
+        for job in backend.collection(kind).live(now, dataset.arn):
+            job.timeline = job.timeline.then(gone_at, [(GONE, 0.0)])
+    return {}

@@ -1,0 +1,38 @@
+"""The benchmark script runs end to end and prints its tables (no timing is asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def test_benchmarks_quick_run_prints_the_tables() -> None:
+    pytest.importorskip("moto")
+    completed = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--smoke"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "# personalize_mock benchmarks (smoke run)" in out
+    assert "## Per-call latency (µs per call)" in out
+    assert "| operation | floor µs | floor + fresh copy µs | personalize_mock µs | Stubber µs |" in out
+    assert "| measurement | personalize_mock | comparison | ratio | target | met? |" in out
+    for row in (
+        "enter+exit `with pm:`",
+        "per-test fixed cost",
+        "whole lifecycle in simulated time",
+        "DescribeSolutionVersion with",
+        "memory per stored solution version",
+        "`import personalize_mock` on top of `import boto3`",
+        "| server mode | n/a (server mode not built yet) |",
+    ):
+        assert row in out, row
