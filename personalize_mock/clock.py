@@ -11,6 +11,7 @@ offset, so ``datetime.now()`` and ``time.time()`` in the user's code agree with 
 from __future__ import annotations
 
 import math
+import math
 import sys
 import threading
 import time
@@ -27,6 +28,11 @@ def to_seconds(value: Seconds) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected seconds (a number) or a timedelta, got {value!r}")
     return float(value)
+
+
+def floor_ms(timestamp: float) -> float:
+    """``timestamp`` truncated to the millisecond, the precision the service reports."""
+    return math.floor(timestamp * 1000) / 1000
 
 
 def to_datetime(timestamp: float) -> datetime:
@@ -94,7 +100,8 @@ class SimulatedClock:
 
     def stamp_at(self, when: float) -> float:
         """A creation timestamp for work that began at ``when`` (automatic training)."""
-        stamp = round(when, 3)
+        # Truncated, not rounded: a stamp must not lie ahead of the clock it was read from.
+        stamp = floor_ms(when)
         with self._lock:
             if stamp <= self._last_stamp:
                 stamp = round(self._last_stamp + 0.001, 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from ..clock import to_datetime
+from ..clock import floor_ms, to_datetime
 from ..errors import (
     InvalidInputException,
     LimitExceededException,
@@ -170,7 +170,7 @@ def timestamps(resource: Resource, now: float) -> dict[str, Any]:
 
 def last_updated(created: float, timeline: Timeline, now: float) -> float:
     """When the current phase began, at millisecond precision and never before the creation stamp."""
-    return max(created, round(timeline.changed_at(now), 3))
+    return max(created, floor_ms(timeline.changed_at(now)))
 
 
 def failure(resource: Resource, status: str) -> dict[str, str]:

@@ -194,6 +194,8 @@ class RegionBackend:
         self.faults = faults
         self.rng = rng
         self.collections: dict[str, Collection[Any]] = {}
+        #: Dataset records per dataset group ARN (see service/data_store.py).
+        self.data_stores: dict[str, Any] = {}
         self._seq = 0
         self._arn_prefix = f"arn:{self.partition}:personalize:{region}:{account_id}:"
         # Work that starts by itself at a simulated time (automatic training): a heap of

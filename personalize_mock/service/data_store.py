@@ -1,0 +1,112 @@
+"""The records a dataset group holds: what imports and the events APIs put into its datasets.
+
+Records arrive in batches, each visible from a simulated time: an import job's rows become
+visible when the job is ACTIVE, a PutEvents call's at once. Reads take a time and see only
+the batches visible by then, so "what data did this solution version train on" is derived
+from the version's training time like everything else — nothing is copied per version.
+
+A batch may be *opaque*: the import succeeded but its file could not be read in-process (the
+mock never reaches the network), so the group is known to hold data of that type without
+knowing the rows. Training rules treat opaque data as present; the recommendation engine
+falls back to a synthetic catalogue for it.
+
+Kinds follow the dataset types: INTERACTIONS, ITEMS, USERS, ACTIONS, ACTION_INTERACTIONS.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import RegionBackend
+
+INTERACTIONS = "INTERACTIONS"
+ITEMS = "ITEMS"
+USERS = "USERS"
+ACTIONS = "ACTIONS"
+ACTION_INTERACTIONS = "ACTION_INTERACTIONS"
+KINDS = (INTERACTIONS, ITEMS, USERS, ACTIONS, ACTION_INTERACTIONS)
+
+#: How a batch arrived: a bulk import job, or the events APIs (PutEvents, PutItems, …).
+BULK = "BULK"
+PUT = "PUT"
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Records of one kind that became visible at ``visible_at`` (simulated epoch seconds).
+
+    Records are plain dicts keyed by the schema's column names (``USER_ID``, ``ITEM_ID``,
+    ``EVENT_TYPE``, ``TIMESTAMP``, metadata columns …), values as parsed from CSV or the
+    events API.
+    """
+
+    kind: str
+    visible_at: float
+    source: str
+    records: Sequence[Record] = ()
+    opaque: bool = False
+    #: The job or call that produced it (an import job ARN, or an event tracker ARN).
+    origin: str = ""
+
+
+@dataclass
+class GroupData:
+    """All batches of one dataset group, in the order they become visible."""
+
+    batches: list[Batch] = field(default_factory=list)
+
+    def add(self, batch: Batch) -> None:
+        # Keep ``batches`` sorted by visibility so reads stop at the first future batch.
+        times = [existing.visible_at for existing in self.batches]
+        self.batches.insert(bisect_right(times, batch.visible_at), batch)
+
+    def visible(self, at: float, kind: str | None = None) -> Iterator[Batch]:
+        """Batches visible at ``at`` (of ``kind`` if given), oldest first."""
+        for batch in self.batches:
+            if batch.visible_at > at:
+                return
+            if kind is None or batch.kind == kind:
+                yield batch
+
+    def records(self, at: float, kind: str) -> Iterator[Record]:
+        """Every readable record of ``kind`` visible at ``at``."""
+        for batch in self.visible(at, kind):
+            yield from batch.records
+
+    def has_data(self, at: float, kind: str) -> bool:
+        """Whether any batch of ``kind`` (readable or opaque, even empty) is visible at ``at``."""
+        return any(True for _ in self.visible(at, kind))
+
+    def changed_after(self, since: float, at: float, kinds: Sequence[str] = KINDS) -> bool:
+        """Whether a batch of one of ``kinds`` became visible in ``(since, at]``."""
+        return any(since < batch.visible_at <= at for batch in self.batches if batch.kind in kinds)
+
+    def last_change(self, at: float) -> float | None:
+        """When the newest batch visible at ``at`` became visible."""
+        latest = None
+        for batch in self.visible(at):
+            latest = batch.visible_at
+        return latest
+
+    def drop_origin(self, origin: str) -> None:
+        """Forget the batches an import job or tracker produced (its dataset was deleted)."""
+        self.batches = [batch for batch in self.batches if batch.origin != origin]
+
+    def drop_kind(self, kind: str) -> None:
+        """Forget every batch of ``kind`` (its dataset was deleted)."""
+        self.batches = [batch for batch in self.batches if batch.kind != kind]
+
+
+def group_data(backend: RegionBackend, dataset_group_arn: str) -> GroupData:
+    """The records of ``dataset_group_arn`` (an empty store the first time it is asked for)."""
+    stores: dict[str, GroupData] = backend.data_stores
+    found = stores.get(dataset_group_arn)
+    if found is None:
+        found = stores[dataset_group_arn] = GroupData()
+    return found
