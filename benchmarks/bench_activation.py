@@ -21,6 +21,8 @@ from bench_percall import READ_REGION, floor_handler
 
 from personalize_mock import mock_personalize
 
+REUSED = "personalize_mock, client reused"
+
 
 @dataclass
 class Activation:
@@ -114,6 +116,14 @@ def run(settings: Settings, list_method: str) -> Activation:
         with mock_personalize():
             getattr(boto3.client("personalize", region_name=READ_REGION), list_method)()
 
+    reused = boto3.client("personalize", region_name=READ_REGION)
+
+    def mock_test_reused_client() -> None:
+        # The handlers are global and gated by the active flag, so a client made once (a
+        # session-scoped fixture) keeps working in every later activation.
+        with mock_personalize():
+            getattr(reused, list_method)()
+
     def moto_test() -> None:
         with mock_aws():
             boto3.client("personalize", region_name=READ_REGION).list_schemas()
@@ -122,11 +132,13 @@ def run(settings: Settings, list_method: str) -> Activation:
         {
             "floor: client + one call": _after_warm_up(floor_test),
             "personalize_mock": _after_warm_up(mock_test),
+            REUSED: _after_warm_up(mock_test_reused_client),
             "moto": _after_warm_up(moto_test),
         },
         {
             "floor: client + one call": settings.tests,
             "personalize_mock": settings.tests,
+            REUSED: settings.tests * 10,
             "moto": max(2, settings.tests // 4),
         },
         settings.rounds,

@@ -62,6 +62,11 @@ class Series:
         return statistics.median(self.samples)
 
     @property
+    def best(self) -> float:
+        """The fastest batch: the figure least disturbed by other load on the machine."""
+        return min(self.samples)
+
+    @property
     def spread(self) -> float:
         """Interquartile range relative to the median (a noise indicator)."""
         if len(self.samples) < 4:

@@ -45,7 +45,8 @@ def one_lifecycle() -> tuple[int, int, int, float, tuple[str, str]]:
     """Returns (total ns, client-creation ns, API calls, simulated seconds, final statuses)."""
     calls = 0
     start = perf_counter_ns()
-    with mock_personalize() as pm:
+    # Training control flow only: no imports, so the data rules are off (docs/usage.md).
+    with mock_personalize(require_data=False) as pm:
         simulated_start = pm.now()
         before_client = perf_counter_ns()
         personalize = boto3.client("personalize", region_name="us-east-1")

@@ -126,15 +126,22 @@ def floor_handler(canned: dict[str, dict[str, Any]]) -> Callable[..., Any]:
     return answer
 
 
+_SHARED = (str, int, float, bool, type(None))
+
+
 def fresh_copy(value: Any) -> Any:
-    """New dicts, lists and datetimes with the same content (strings and numbers are shared)."""
+    """New dicts, lists and datetimes with the same content (immutable leaves are shared).
+
+    A generic copy: roughly what building the same response from stored fields costs (one new
+    object per dict, list and timestamp), without any of the mock's logic.
+    """
     kind = type(value)
     if kind is dict:
-        return {key: fresh_copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _SHARED else fresh_copy(item) for key, item in value.items()}
     if kind is list:
-        return [fresh_copy(item) for item in value]
+        return [item if type(item) in _SHARED else fresh_copy(item) for item in value]
     if kind is datetime.datetime:
-        return datetime.datetime.fromtimestamp(value.timestamp(), datetime.timezone.utc)
+        return value.replace()  # a new object, about the cost of datetime.fromtimestamp
     return value
 
 

@@ -110,7 +110,7 @@ def run(settings: Settings) -> Scale:
     result = Scale(sizes)
     largest = max(sizes)
     with mock_personalize(
-        quotas={"solution_versions_in_flight": 10**9}, durations={"solution_version": 0}
+        quotas={"solution_versions_in_flight": 10**9}, durations={"solution_version": 0}, require_data=False
     ) as pm:
         clients: dict[int, Any] = {}
         built: dict[int, tuple[str, list[str]]] = {}

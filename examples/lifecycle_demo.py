@@ -1,17 +1,24 @@
 """A Personalize training pipeline, run against personalize_mock through plain boto3.
 
 The pipeline is written the way real automation code is: it creates a dataset group, waits
-for it with ``time.sleep``, creates a solution, trains a FULL solution version with an
-unchanged ``time.sleep(60)`` polling loop, then an UPDATE version, reads the offline metrics
-and lists the versions. Under ``mock_personalize()`` every ``time.sleep`` in this thread
-moves the simulated clock instead of waiting, so hours of simulated training finish in
-milliseconds of wall time.
+for it with ``time.sleep``, creates an interactions schema and dataset and imports the
+interactions, creates a solution, trains a FULL solution version with an unchanged
+``time.sleep(60)`` polling loop, imports new interactions (INCREMENTAL) and trains an UPDATE
+version on them, reads the offline metrics and lists the versions. Under
+``mock_personalize()`` every ``time.sleep`` in this thread moves the simulated clock instead
+of waiting, so hours of simulated training finish in milliseconds of wall time.
+
+Training needs data, as on AWS. Without moto the CSV files are not read (the mock never
+reaches the network): the imports succeed and count as data of unknown content. Run the
+same code inside ``moto.mock_aws()`` with the files in a moto bucket and the mock reads and
+checks them (docs/usage.md).
 
 Run it with ``python examples/lifecycle_demo.py``; tests import it and call :func:`main`.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +31,22 @@ from personalize_mock import PersonalizeMock, mock_personalize
 
 REGION = "us-east-1"
 RECIPE_ARN = "arn:aws:personalize:::recipe/aws-user-personalization"
+BUCKET = "s3://demo-personalize-data"
+ROLE_ARN = "arn:aws:iam::123456789012:role/PersonalizeS3Access"
+INTERACTIONS_SCHEMA = json.dumps(
+    {
+        "type": "record",
+        "name": "Interactions",
+        "namespace": "com.amazonaws.personalize.schema",
+        "fields": [
+            {"name": "USER_ID", "type": "string"},
+            {"name": "ITEM_ID", "type": "string"},
+            {"name": "EVENT_TYPE", "type": "string"},
+            {"name": "TIMESTAMP", "type": "long"},
+        ],
+        "version": "1.0",
+    }
+)
 
 
 @dataclass
@@ -41,6 +64,8 @@ class DemoResult:
     """What :func:`main` observed; tests assert on it."""
 
     dataset_group_arn: str = ""
+    dataset_arn: str = ""
+    import_job_arns: list[str] = field(default_factory=list)
     solution_arn: str = ""
     full_version_arn: str = ""
     update_version_arn: str = ""
@@ -93,6 +118,33 @@ def wait_for_solution_version(personalize: Any, arn: str, label: str, recorder: 
     raise TimeoutError(f"{arn} did not finish training")
 
 
+def wait_for_import(personalize: Any, arn: str, label: str, recorder: Recorder) -> str:
+    """Import jobs take minutes: poll every minute until the job is done."""
+    while True:
+        job = personalize.describe_dataset_import_job(datasetImportJobArn=arn)["datasetImportJob"]
+        status = recorder.see(label, job["status"])
+        if status in ("ACTIVE", "CREATE FAILED"):
+            return status
+        time.sleep(60)
+
+
+def import_interactions(
+    personalize: Any, result: DemoResult, recorder: Recorder, name: str, mode: str
+) -> None:
+    """Import ``<bucket>/<name>.csv`` into the interactions dataset and wait for it."""
+    arn = personalize.create_dataset_import_job(
+        jobName=f"demo-{name}",
+        datasetArn=result.dataset_arn,
+        dataSource={"dataLocation": f"{BUCKET}/{name}.csv"},
+        roleArn=ROLE_ARN,
+        importMode=mode,
+    )["datasetImportJobArn"]
+    result.import_job_arns.append(arn)
+    result.final_statuses[f"import ({mode})"] = wait_for_import(
+        personalize, arn, f"import ({mode})", recorder
+    )
+
+
 def run_pipeline(pm: PersonalizeMock, result: DemoResult, quiet: bool) -> None:
     personalize = boto3.client("personalize", region_name=REGION)
     recorder = Recorder(pm.now, result, quiet)
@@ -106,7 +158,22 @@ def run_pipeline(pm: PersonalizeMock, result: DemoResult, quiet: bool) -> None:
             break
         time.sleep(5)
 
-    # 2. A solution: ACTIVE at once with the default durations, as real pipelines expect.
+    # 2. The interactions: a schema, a dataset, and a bulk import (FULL) of the history.
+    schema_arn = personalize.create_schema(name="demo-interactions", schema=INTERACTIONS_SCHEMA)["schemaArn"]
+    result.dataset_arn = personalize.create_dataset(
+        name="demo-interactions",
+        datasetGroupArn=group_arn,
+        datasetType="Interactions",
+        schemaArn=schema_arn,
+    )["datasetArn"]
+    while True:
+        dataset = personalize.describe_dataset(datasetArn=result.dataset_arn)["dataset"]
+        if recorder.see("interactions dataset", dataset["status"]) in ("ACTIVE", "CREATE FAILED"):
+            break
+        time.sleep(5)
+    import_interactions(personalize, result, recorder, "interactions", "FULL")
+
+    # 3. A solution: ACTIVE at once with the default durations, as real pipelines expect.
     solution_arn = personalize.create_solution(
         name="demo-user-personalization",
         datasetGroupArn=group_arn,
@@ -116,7 +183,7 @@ def run_pipeline(pm: PersonalizeMock, result: DemoResult, quiet: bool) -> None:
     solution = personalize.describe_solution(solutionArn=solution_arn)["solution"]
     recorder.see("solution", solution["status"])
 
-    # 3. FULL training (one simulated hour by default).
+    # 4. FULL training (one simulated hour by default).
     full_arn = personalize.create_solution_version(solutionArn=solution_arn, trainingMode="FULL")[
         "solutionVersionArn"
     ]
@@ -125,7 +192,9 @@ def run_pipeline(pm: PersonalizeMock, result: DemoResult, quiet: bool) -> None:
         personalize, full_arn, "solution version (FULL)", recorder
     )
 
-    # 4. UPDATE training on top of the FULL model (ten simulated minutes by default).
+    # 5. New interactions arrive (INCREMENTAL keeps the earlier ones); UPDATE training needs
+    #    data newer than the last trained version (ten simulated minutes by default).
+    import_interactions(personalize, result, recorder, "new-interactions", "INCREMENTAL")
     update_arn = personalize.create_solution_version(solutionArn=solution_arn, trainingMode="UPDATE")[
         "solutionVersionArn"
     ]
@@ -134,7 +203,7 @@ def run_pipeline(pm: PersonalizeMock, result: DemoResult, quiet: bool) -> None:
         personalize, update_arn, "solution version (UPDATE)", recorder
     )
 
-    # 5. Offline metrics of the FULL version, and the versions of the solution.
+    # 6. Offline metrics of the FULL version, and the versions of the solution.
     result.metrics = personalize.get_solution_metrics(solutionVersionArn=full_arn)["metrics"]
     result.listed_versions = personalize.list_solution_versions(solutionArn=solution_arn)["solutionVersions"]
     result.final_statuses["dataset group"] = group["status"]

@@ -11,7 +11,6 @@ offset, so ``datetime.now()`` and ``time.time()`` in the user's code agree with 
 from __future__ import annotations
 
 import math
-import math
 import sys
 import threading
 import time

@@ -51,6 +51,9 @@ class _Activation:
 
             self.freezer = freezegun.freeze_time(self.state.clock.now())
             self.freezer.start()
+            # freezegun now reports the mock's time itself; a restored state's offset (the only
+            # non-zero one at this point) must not be added a second time.
+            self.state.clock.offset = 0.0
         if self.sleep is not None:
             self.sleep.install()
         active.state = self.state
@@ -76,6 +79,8 @@ class PersonalizeMock:
         self.options = options or MockOptions()
         self._state: MockState | None = None
         self._starts = 0
+        #: Set by :meth:`restore`: every outermost activation starts from this snapshot.
+        self._snapshot: bytes | None = None
 
     # -- activation ------------------------------------------------------------------------
 
@@ -84,7 +89,7 @@ class PersonalizeMock:
         global _current
         with _activation_lock:
             if _current is None:
-                activation = _Activation(MockState(self.options))
+                activation = _Activation(self._initial_state())
                 activation.install()
                 _current = activation
             elif differing := self.options.differences(_current.state.options):
@@ -93,10 +98,22 @@ class PersonalizeMock:
                     f"{', '.join(differing)} differ from the outer mock's and are ignored",
                     stacklevel=3,
                 )
+            elif self._snapshot is not None:
+                warnings.warn(
+                    "a restored PersonalizeMock joins the active mock; its snapshot is not loaded",
+                    stacklevel=3,
+                )
             _current.depth += 1
             self._state = _current.state
             self._starts += 1
         return self
+
+    def _initial_state(self) -> MockState:
+        if self._snapshot is None:
+            return MockState(self.options)
+        from .snapshot import load_state
+
+        return load_state(self._snapshot)
 
     def stop(self) -> None:
         """Undo one :meth:`start`; the outermost stop switches the mock off."""
@@ -203,6 +220,42 @@ class PersonalizeMock:
         """Empty every backend and forget injected faults; the mock stays active."""
         self.state.reset()
 
+    # -- snapshots ------------------------------------------------------------------------------
+
+    def snapshot(self) -> bytes:
+        """The whole state (every region, the clock, options) as bytes; see :meth:`restore`.
+
+        The bytes are a pickle: load only snapshots you trust. Injected faults are not included.
+        """
+        from .snapshot import dump_state
+
+        return dump_state(self.state)
+
+    @classmethod
+    def restore(cls, data: bytes) -> PersonalizeMock:
+        """An un-started mock whose outermost activations each start from snapshot ``data``.
+
+        Its options are the snapshot's; simulated time resumes at the moment the snapshot was
+        taken. Unpickles ``data``: load only snapshots you trust (docs/server.md).
+        """
+        from .snapshot import read_options
+
+        mock = cls(read_options(data))
+        mock._snapshot = bytes(data)
+        return mock
+
+    @classmethod
+    def attached(cls, state: MockState) -> PersonalizeMock:
+        """A handle on ``state`` that is not an activation: it installs nothing.
+
+        The HTTP server uses it so its control API runs the same ``advance``, ``settle``,
+        ``fail_next``, ``inject_error``, ``reset`` and ``snapshot`` as an in-process mock.
+        Do not ``start()`` it.
+        """
+        mock = cls(state.options)
+        mock._state = state
+        return mock
+
 
 #: Kinds whose creations ``fail_next`` can make fail (those with a CREATE FAILED state).
 FAILABLE_KINDS = frozenset(
@@ -250,6 +303,7 @@ def mock_personalize(
     simulate_sleep: bool = ...,
     freeze: bool = ...,
     validate_responses: bool = ...,
+    require_data: bool = ...,
 ) -> PersonalizeMock: ...
 
 
@@ -264,7 +318,9 @@ def mock_personalize(target: Any = None, /, **options: Any) -> Any:
     ``timedelta`` per resource kind, see docs/clock.md), ``quotas`` (see docs/errors.md),
     ``simulate_sleep`` (``time.sleep`` in the activating thread moves the simulated clock;
     default on), ``freeze`` (start freezegun at the mock's time), ``validate_responses``
-    (check every response against botocore's output shape).
+    (check every response against botocore's output shape), ``require_data`` (training
+    needs interactions data, as on AWS; default on — pass ``False`` for tests that only
+    exercise training control flow, see docs/usage.md).
     """
     mock = PersonalizeMock(MockOptions.build(**options))
     if target is None:

@@ -19,10 +19,12 @@ from .service import (
     dataset_import_jobs,
     datasets,
     event_trackers,
+    events,
     filters,
     metric_attributions,
     recipes,
     recommenders,
+    runtime,
     schemas,
     solution_versions,
     solutions,
@@ -117,9 +119,19 @@ CONTROL_PLANE: dict[str, Handler] = {
     "ListTagsForResource": tags.list_tags_for_resource,
 }
 
-RUNTIME: dict[str, Handler] = {}
+RUNTIME: dict[str, Handler] = {
+    "GetRecommendations": runtime.get_recommendations,
+    "GetPersonalizedRanking": runtime.get_personalized_ranking,
+    "GetActionRecommendations": runtime.get_action_recommendations,
+}
 
-EVENTS: dict[str, Handler] = {}
+EVENTS: dict[str, Handler] = {
+    "PutEvents": events.put_events,
+    "PutItems": events.put_items,
+    "PutUsers": events.put_users,
+    "PutActions": events.put_actions,
+    "PutActionInteractions": events.put_action_interactions,
+}
 
 TABLE: dict[str, dict[str, Handler]] = {
     "personalize": CONTROL_PLANE,

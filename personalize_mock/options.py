@@ -123,6 +123,8 @@ class MockOptions:
     simulate_sleep: bool = True
     freeze: bool = False
     validate_responses: bool = False
+    #: Training needs data (docs/usage.md "Data"); False lets tests of control flow skip imports.
+    require_data: bool = True
 
     @classmethod
     def build(
@@ -134,6 +136,7 @@ class MockOptions:
         simulate_sleep: bool = True,
         freeze: bool = False,
         validate_responses: bool = False,
+        require_data: bool = True,
     ) -> MockOptions:
         """Validate user-given options (a typo must fail loudly, not be ignored)."""
         given_account: object = account_id  # callers without type checking pass anything
@@ -146,11 +149,20 @@ class MockOptions:
             simulate_sleep=bool(simulate_sleep),
             freeze=bool(freeze),
             validate_responses=bool(validate_responses),
+            require_data=bool(require_data),
         )
 
     def differences(self, other: MockOptions) -> list[str]:
         """Names of the options whose values differ between ``self`` and ``other``."""
-        names = ("account_id", "durations", "quotas", "simulate_sleep", "freeze", "validate_responses")
+        names = (
+            "account_id",
+            "durations",
+            "quotas",
+            "simulate_sleep",
+            "freeze",
+            "validate_responses",
+            "require_data",
+        )
         return [name for name in names if _plain(getattr(self, name)) != _plain(getattr(other, name))]
 
 

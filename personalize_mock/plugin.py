@@ -20,7 +20,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): options of the personalize_mock fixture "
-        "(account_id, durations, quotas, simulate_sleep, freeze, validate_responses)",
+        "(account_id, durations, quotas, simulate_sleep, freeze, validate_responses, require_data)",
     )
 
 
@@ -33,3 +33,20 @@ def personalize_mock(request: pytest.FixtureRequest) -> Iterator[PersonalizeMock
         raise pytest.UsageError(f"@pytest.mark.{MARKER} takes keyword options only, got {marker.args!r}")
     with mock_personalize(**options) as mock:
         yield mock
+
+
+@pytest.fixture(scope="session")
+def personalize_server() -> Iterator[str]:
+    """The endpoint URL of a personalize_mock HTTP server shared by the whole test session.
+
+    It runs in a background thread on a free loopback port with the server-mode defaults
+    (docs/server.md) and is stopped at the end of the session. State is shared between tests:
+    ``POST <url>/_personalize_mock/reset`` empties it.
+    """
+    from .server import MockServer  # imported on use: the plugin loads in every pytest run
+
+    server = MockServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

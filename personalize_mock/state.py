@@ -54,11 +54,17 @@ class MockState:
         self, service: str, operation: str, handler: Handler, region: str, params: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Run ``handler`` against the region's backend, after any injected error."""
-        injected = self.faults.take_error(operation)
-        if injected is not None:
-            raise injected.to_exception()
+        # Hot path: two method calls fewer when nothing is injected and the region exists
+        # (~0.7 µs per call measured in the botocore call path, docs/performance.md).
+        faults = self.faults
+        if faults.armed:
+            injected = faults.take_error(operation)
+            if injected is not None:
+                raise injected.to_exception()
         with self.lock:
-            backend = self.backend(region)
+            backend = self.backends.get(region)
+            if backend is None:
+                backend = self.backend(region)
             # Scheduled work of every region runs first, in time order, so work materialized
             # late (nobody called its region) still gets its own time as creationDateTime.
             for each in self.backends.values():

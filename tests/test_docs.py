@@ -249,6 +249,8 @@ def test_demo_trains_to_active_in_simulated_time() -> None:
     result = load_demo().main(quiet=True)
 
     assert result.final_statuses == {
+        "import (FULL)": "ACTIVE",
+        "import (INCREMENTAL)": "ACTIVE",
         "FULL version": "ACTIVE",
         "UPDATE version": "ACTIVE",
         "dataset group": "ACTIVE",

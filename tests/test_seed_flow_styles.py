@@ -1,13 +1,16 @@
 """The seed flow through plain boto3 under every activation style.
 
-FULL training polled to ACTIVE with an unchanged ``time.sleep`` loop, an UPDATE version,
-metrics, a stop, and a delete that ends in ResourceNotFoundException: the same function runs
-under each way of switching the mock on, and the mock is proven undone afterwards.
+An interactions import, FULL training polled to ACTIVE with an unchanged ``time.sleep`` loop,
+a second (INCREMENTAL) import and an UPDATE version, metrics, a stop, and a delete that ends
+in ResourceNotFoundException: the same function runs under each way of switching the mock
+on, and the mock is proven undone afterwards. Without moto the imports are not read: they
+succeed and count as data, which is all training asks for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import unittest
 from collections.abc import Iterator
@@ -20,6 +23,17 @@ from helpers import assert_reset
 from personalize_mock import PersonalizeMock, mock_personalize
 
 RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"
+SCHEMA = json.dumps(
+    {
+        "type": "record",
+        "name": "Interactions",
+        "fields": [
+            {"name": "USER_ID", "type": "string"},
+            {"name": "ITEM_ID", "type": "string"},
+            {"name": "TIMESTAMP", "type": "long"},
+        ],
+    }
+)
 
 
 def wait_for(describe: Any, key: str, arn: str, field: str, target: str = "ACTIVE") -> list[str]:
@@ -39,10 +53,28 @@ def seed_flow(account_id: str = "123456789012") -> dict[str, Any]:
     group = client.create_dataset_group(name="seed")["datasetGroupArn"]
     assert group == f"arn:aws:personalize:us-east-1:{account_id}:dataset-group/seed"
     wait_for(client.describe_dataset_group, "datasetGroupArn", group, "datasetGroup")
+    schema = client.create_schema(name="seed", schema=SCHEMA)["schemaArn"]
+    dataset = client.create_dataset(
+        name="seed", datasetGroupArn=group, datasetType="Interactions", schemaArn=schema
+    )["datasetArn"]
+    wait_for(client.describe_dataset, "datasetArn", dataset, "dataset")
+
+    def load(name: str, mode: str) -> None:
+        job = client.create_dataset_import_job(
+            jobName=name,
+            datasetArn=dataset,
+            dataSource={"dataLocation": f"s3://seed/{name}.csv"},
+            importMode=mode,
+        )["datasetImportJobArn"]
+        seen = wait_for(client.describe_dataset_import_job, "datasetImportJobArn", job, "datasetImportJob")
+        assert seen[-1] == "ACTIVE"
+
+    load("history", "FULL")
     solution = client.create_solution(name="seed", datasetGroupArn=group, recipeArn=RECIPE)["solutionArn"]
     full = client.create_solution_version(solutionArn=solution)["solutionVersionArn"]
     seen = wait_for(client.describe_solution_version, "solutionVersionArn", full, "solutionVersion")
     assert seen == ["CREATE PENDING", "CREATE IN_PROGRESS", "ACTIVE"]
+    load("new-events", "INCREMENTAL")  # UPDATE needs data newer than the last training
     update = client.create_solution_version(solutionArn=solution, trainingMode="UPDATE")["solutionVersionArn"]
     wait_for(client.describe_solution_version, "solutionVersionArn", update, "solutionVersion")
     metrics = client.get_solution_metrics(solutionVersionArn=update)["metrics"]

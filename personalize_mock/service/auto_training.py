@@ -10,15 +10,23 @@ scheduled time as ``creationDateTime``.
 Our choices where the service is silent (docs/clock.md): a run is skipped while another
 version of the solution is in flight; automatic versions carry ``trainingType`` AUTOMATIC
 and ``trainingMode`` AUTOTRAIN and count as full trainings.
+
+"Automatic training only occurs if new bulk or streamed interaction data arrived since the
+last training" (developer guide): a run is skipped unless the group holds interactions
+visible at the run's time, and — once the solution has a version — interactions became
+visible after the newest version was created (:mod:`personalize_mock.service.training_data`;
+off with ``require_data=False``). A skipped run still schedules the next one.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputException
 from .lifecycle import ACTIVE, IN_FLIGHT
+from .training_data import auto_run_has_data
 
 if TYPE_CHECKING:
     from .solutions import Solution
@@ -65,12 +73,15 @@ def replan(backend: RegionBackend, solution: Solution, at: float) -> None:
 
 
 def _schedule(backend: RegionBackend, solution: Solution, at: float, *, first: bool) -> None:
-    generation = solution.auto_generation
+    # A partial of a module-level function, not a closure: backends must pickle (snapshots).
+    backend.schedule(at, partial(_scheduled_run, solution, solution.auto_generation, first))
 
-    def run(backend: RegionBackend, when: float) -> None:
-        _run(backend, solution, when, generation, first)
 
-    backend.schedule(at, run)
+def _scheduled_run(
+    solution: Solution, generation: int, first: bool, backend: RegionBackend, when: float
+) -> None:
+    """The scheduled action of an automatic run: ``_run`` with the arguments in schedule order."""
+    _run(backend, solution, when, generation, first)
 
 
 def _run(backend: RegionBackend, solution: Solution, at: float, generation: int, first: bool) -> None:
@@ -88,6 +99,10 @@ def _run(backend: RegionBackend, solution: Solution, at: float, generation: int,
     if any(version.status(at) in IN_FLIGHT for version in existing):
         return
     if in_flight_count(backend, at) >= backend.quota("solution_versions_in_flight"):
+        return
+    # Choice (docs/choices.md): "the last training" is the newest version, whatever its status.
+    last_training = max((version.created for version in existing), default=None)
+    if not auto_run_has_data(backend, solution, at, last_training):
         return
     start_version(
         backend,

@@ -1,7 +1,8 @@
 """Batch inference jobs: Create / Describe / List (there is no delete API).
 
 Shared rules (solution version, filter, in-flight quota, statuses) live in
-:mod:`personalize_mock.service.batch_jobs`.
+:mod:`personalize_mock.service.batch_jobs`. With moto active the input is read at creation and
+the output written when the job is ACTIVE (:mod:`personalize_mock.service.batch_output`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InvalidInputException
+from . import batch_output
 from .batch_jobs import (
     USER_SEGMENTATION,
     BatchJob,
@@ -21,10 +23,11 @@ from .batch_jobs import (
     usable_filter,
     usable_version,
 )
-from .catalogue import Recipe
+from .catalogue import POPULAR_ITEMS, Recipe
 from .common import list_output, new_timeline, require_unused_arn, tags_from
 from .filter_expressions import ITEM_ID
-from .lifecycle import Timeline
+from .lifecycle import ACTIVE, CREATE_FAIL_FLOW, Timeline
+from .recommendation_engine import version_training
 from .store import Collection, RegionBackend
 
 KIND = "batch_inference_job"
@@ -92,8 +95,14 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     count = num_results(params, MAX_NUM_RESULTS)
     check_in_flight(backend, collection, "batch_inference_jobs_in_flight", now)
     tags = tags_from(backend, params)
+    files, file_failure = batch_output.read_input(backend, params["jobInput"]["s3DataSource"]["path"])
+    if file_failure is None and files is not None:
+        file_failure = batch_output.output_failure(backend, params["jobOutput"]["s3DataDestination"]["path"])
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)
+    if reason is None and file_failure is not None:
+        reason = file_failure
+        timeline = Timeline(CREATE_FAIL_FLOW, timeline.starts)
     job = BatchInferenceJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
     fill(job, params, version, count)
@@ -102,6 +111,9 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     job.theme_config = theme_config
     job.tags = tags
     collection.add(job)
+    if files is not None and timeline.final_status == ACTIVE:
+        popular = version.solution.training_recipe().category == POPULAR_ITEMS
+        batch_output.plan_output(backend, job, files, version_training(version), popular=popular)
     return {"batchInferenceJobArn": arn}
 
 

@@ -10,6 +10,13 @@ mock never reaches the network), so the group is known to hold data of that type
 knowing the rows. Training rules treat opaque data as present; the recommendation engine
 falls back to a synthetic catalogue for it.
 
+A bulk import in importMode FULL *replaces*: once it is visible, the bulk batches of its kind
+that became visible before it no longer count (records put through the events APIs stay),
+as the service replaces the imported data but keeps streamed data. Deleting a dataset
+*clears* its kind from the time the dataset is gone: reads at or after that time no longer
+see the batches visible before it, while reads at earlier times (what an older solution
+version trained on) still do.
+
 Kinds follow the dataset types: INTERACTIONS, ITEMS, USERS, ACTIONS, ACTION_INTERACTIONS.
 """
 
@@ -53,6 +60,8 @@ class Batch:
     opaque: bool = False
     #: The job or call that produced it (an import job ARN, or an event tracker ARN).
     origin: str = ""
+    #: A bulk import in importMode FULL: earlier bulk batches of its kind stop counting.
+    replaces_bulk: bool = False
 
 
 @dataclass
@@ -60,6 +69,8 @@ class GroupData:
     """All batches of one dataset group, in the order they become visible."""
 
     batches: list[Batch] = field(default_factory=list)
+    #: (time, kind): the kind's dataset was deleted at that time (see :meth:`clear_kind`).
+    cleared: list[tuple[float, str]] = field(default_factory=list)
 
     def add(self, batch: Batch) -> None:
         # Keep ``batches`` sorted by visibility so reads stop at the first future batch.
@@ -68,16 +79,33 @@ class GroupData:
 
     def visible(self, at: float, kind: str | None = None) -> Iterator[Batch]:
         """Batches visible at ``at`` (of ``kind`` if given), oldest first."""
+        cleared = self.cleared
         for batch in self.batches:
             if batch.visible_at > at:
                 return
-            if kind is None or batch.kind == kind:
+            if (kind is None or batch.kind == kind) and not (cleared and self._is_cleared(batch, at)):
                 yield batch
 
-    def records(self, at: float, kind: str) -> Iterator[Record]:
-        """Every readable record of ``kind`` visible at ``at``."""
+    def _is_cleared(self, batch: Batch, at: float) -> bool:
+        return any(kind == batch.kind and batch.visible_at <= when <= at for when, kind in self.cleared)
+
+    def effective(self, at: float, kind: str) -> list[Batch]:
+        """The batches of ``kind`` that count at ``at``: visible, and not replaced by a FULL import."""
+        kept: list[Batch] = []
         for batch in self.visible(at, kind):
+            if batch.replaces_bulk:
+                kept = [earlier for earlier in kept if earlier.source != BULK]
+            kept.append(batch)
+        return kept
+
+    def records(self, at: float, kind: str) -> Iterator[Record]:
+        """Every readable record of ``kind`` that counts at ``at`` (see :meth:`effective`)."""
+        for batch in self.effective(at, kind):
             yield from batch.records
+
+    def readable(self, at: float, kind: str) -> bool:
+        """Whether every batch of ``kind`` that counts at ``at`` is readable (none is opaque)."""
+        return not any(batch.opaque for batch in self.effective(at, kind))
 
     def has_data(self, at: float, kind: str) -> bool:
         """Whether any batch of ``kind`` (readable or opaque, even empty) is visible at ``at``."""
@@ -101,6 +129,14 @@ class GroupData:
     def drop_kind(self, kind: str) -> None:
         """Forget every batch of ``kind`` (its dataset was deleted)."""
         self.batches = [batch for batch in self.batches if batch.kind != kind]
+
+    def clear_kind(self, kind: str, at: float) -> None:
+        """The dataset of ``kind`` is gone from ``at`` on: reads from then on skip its batches.
+
+        Unlike :meth:`drop_kind` this keeps history: a read at an earlier time (the data an
+        existing solution version trained on) still sees them. DeleteDataset uses this.
+        """
+        self.cleared.append((at, kind))
 
 
 def group_data(backend: RegionBackend, dataset_group_arn: str) -> GroupData:

@@ -3,6 +3,14 @@
 A job runs CREATE PENDING → CREATE IN_PROGRESS → ACTIVE (or CREATE FAILED) and counts against
 the region's in-flight quota meanwhile. Each job is also recorded on its dataset, so
 ``Dataset.last_data_change`` can tell when data last arrived.
+
+A job that will end ACTIVE adds its rows to the dataset group's data store
+(:mod:`personalize_mock.service.data_store`) as a batch visible from the moment the job is
+ACTIVE. The file is read at CreateDatasetImportJob time when moto answers S3 in process
+(:mod:`personalize_mock.service.s3_access`): a missing object or a file that does not fit
+the schema (:mod:`personalize_mock.service.dataset_files`) makes the job end CREATE FAILED
+with the reason. Without moto nothing is read and the batch is *opaque*: data of that type
+is known to exist, its rows are not.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InvalidInputException
+from . import s3_access
 from .common import (
     check_quota,
     failure,
@@ -22,13 +31,17 @@ from .common import (
     tags_from,
     timestamps,
 )
-from .datasets import get_dataset
-from .lifecycle import CREATING, Timeline
+from .data_store import BULK, Batch, Record, group_data
+from .dataset_files import DataFileError, parse_csv, schema_fields
+from .datasets import Dataset, get_dataset
+from .lifecycle import ACTIVE, CREATE_FAIL_FLOW, CREATING, Timeline
+from .schemas import schemas
 from .store import Collection, RegionBackend, Resource
 
 KIND = "dataset_import_job"
 ARN_TYPE = "dataset-import-job"
 FULL = "FULL"
+CSV_SUFFIX = ".csv"
 
 
 class DatasetImportJob(Resource):
@@ -74,8 +87,13 @@ def create_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any])
     in_flight = collection.count_in_flight(now, lambda job: job.status(now) in CREATING)
     check_quota(in_flight, limit, in_flight_message(limit))
     tags = tags_from(backend, params)
+    # Choice (docs/choices.md): read once, now, after every synchronous check; rows visible when ACTIVE.
+    records, file_failure = read_import(backend, dataset, data_source["dataLocation"], now)
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)
+    if reason is None and file_failure is not None:
+        reason = file_failure
+        timeline = Timeline(CREATE_FAIL_FLOW, timeline.starts)
     job = DatasetImportJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
     job.dataset_arn = dataset.arn
@@ -86,7 +104,50 @@ def create_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any])
     job.tags = tags
     collection.add(job)
     dataset.imports.append(job)
+    if timeline.final_status == ACTIVE:
+        group_data(backend, dataset.dataset_group_arn).add(
+            Batch(
+                kind=dataset.dataset_type,
+                visible_at=timeline.settles_at,
+                source=BULK,
+                records=records or (),
+                opaque=records is None,
+                origin=arn,
+                replaces_bulk=job.import_mode == FULL,
+            )
+        )
     return {"datasetImportJobArn": arn}
+
+
+def read_import(
+    backend: RegionBackend, dataset: Dataset, location: str, now: float
+) -> tuple[list[Record] | None, str | None]:
+    """(rows, failure reason) of the file(s) at ``location`` for ``dataset``.
+
+    Rows are ``None`` when the data cannot be read in process (no moto: the batch is
+    opaque). A ``location`` ending in ``/`` is a prefix: every ``.csv`` object under it is
+    read, in key order.
+    """
+    try:
+        objects = s3_access.read_objects(backend.region, location, suffix=CSV_SUFFIX)
+    except s3_access.Unreadable:
+        return None, None
+    except s3_access.NotFound:
+        if location.endswith("/"):
+            # Choice (docs/choices.md): an empty prefix fails like a missing object.
+            return None, f"Could not find any {CSV_SUFFIX} object under {location}."
+        return None, f"Could not find the object {location}."
+    schema = schemas(backend).find(dataset.schema_arn(now), now)
+    if schema is None:
+        return None, None
+    fields = schema_fields(schema.text)
+    rows: list[Record] = []
+    try:
+        for source, body in objects:
+            rows.extend(parse_csv(body, fields, source))
+    except DataFileError as error:
+        return None, str(error)
+    return rows, None
 
 
 def _summary(job: DatasetImportJob, now: float) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .common import (
     tags_from,
     timestamps,
 )
+from .data_store import group_data
 from .dataset_groups import dataset_groups
 from .lifecycle import (
     ACTIVE,
@@ -271,4 +272,7 @@ def delete_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     for kind, _ in JOB_KINDS:
         for job in backend.collection(kind).live(now, dataset.arn):
             job.timeline = job.timeline.then(gone_at, [(GONE, 0.0)])
+    # Choice (docs/choices.md): its data goes when it is gone; reads from then on (training,
+    # recommendations) no longer see the type's batches, versions trained before keep theirs.
+    group_data(backend, dataset.dataset_group_arn).clear_kind(dataset.dataset_type, gone_at)
     return {}

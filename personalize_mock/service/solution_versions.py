@@ -2,7 +2,8 @@
 
 The rules of UPDATE training live in :func:`check_update_allowed`; the automatic versions
 (trainingType AUTOMATIC) are created by :mod:`personalize_mock.service.auto_training`
-through :func:`start_version`.
+through :func:`start_version`. Whether the dataset group's data allows training is decided
+in :mod:`personalize_mock.service.training_data`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .lifecycle import (
 from .metrics import solution_metrics
 from .solutions import Solution, get_solution
 from .store import Collection, RegionBackend, Resource
+from .training_data import NO_NEW_DATA, changed_since, data_required, training_failure
 
 KIND = "solution_version"
 FULL = "FULL"
@@ -94,20 +96,27 @@ def latest_version_summary(backend: RegionBackend, solution: Solution, now: floa
 
 
 def check_update_allowed(backend: RegionBackend, solution: Solution, now: float) -> None:
-    """UPDATE needs an update-capable recipe and an ACTIVE FULL (or automatic) version."""
+    """UPDATE needs an update-capable recipe, an ACTIVE FULL (or automatic) version and new data.
+
+    New data: a batch of any dataset type that became visible after the newest ACTIVE
+    version was created (not checked with ``require_data=False``).
+    """
     recipe = solution.training_recipe()
     if not recipe.supports_update_training:
         raise InvalidInputException(
             "trainingMode UPDATE is only supported for solutions that use the aws-user-personalization "
             f"or aws-hrnn-coldstart recipe; solution {solution.arn} uses {recipe.name}."
         )
-    for version in versions_of(backend, solution, now):
-        if version.training_mode in FULL_TRAININGS and version.status(now) == ACTIVE:
-            return
-    raise InvalidInputException(
-        f"trainingMode UPDATE requires an ACTIVE solution version of solution {solution.arn} "
-        "trained with trainingMode FULL; create and train a FULL version first."
-    )
+    active = [version for version in versions_of(backend, solution, now) if version.status(now) == ACTIVE]
+    if not any(version.training_mode in FULL_TRAININGS for version in active):
+        raise InvalidInputException(
+            f"trainingMode UPDATE requires an ACTIVE solution version of solution {solution.arn} "
+            "trained with trainingMode FULL; create and train a FULL version first."
+        )
+    # Choice (docs/choices.md): any dataset type counts, measured from the newest ACTIVE version.
+    newest = max(version.created for version in active)
+    if data_required(backend) and not changed_since(backend, solution.dataset_group_arn, newest, now):
+        raise InvalidInputException(NO_NEW_DATA)
 
 
 def in_flight_count(backend: RegionBackend, now: float) -> int:
@@ -131,6 +140,9 @@ def start_version(
     total = backend.duration(duration_key)
     reason = backend.faults.take_failure(KIND)
     begin = work_start(backend, created)
+    if reason is None:
+        # Decided from the data visible when training starts (behaviour reference §4.2).
+        reason = training_failure(backend, solution, begin)
     timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     version = SolutionVersion(
         arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution

@@ -8,6 +8,7 @@ lifecycle reported in ``latestSolutionUpdate``; its settings take effect when it
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..clock import to_datetime
@@ -295,8 +296,14 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     update.perform_incremental_update = incremental
     solution.update = update
     if reason is None:
-        backend.schedule(timeline.settles_at, lambda b, at: _apply_update(b, solution, update, at))
+        # A partial of a module-level function, not a lambda: backends must pickle (snapshots).
+        backend.schedule(timeline.settles_at, partial(_scheduled_update, solution, update))
     return {"solutionArn": solution.arn}
+
+
+def _scheduled_update(solution: Solution, update: SolutionUpdate, backend: RegionBackend, at: float) -> None:
+    """The scheduled action of an update: ``_apply_update`` with the arguments in schedule order."""
+    _apply_update(backend, solution, update, at)
 
 
 def _apply_update(backend: RegionBackend, solution: Solution, update: SolutionUpdate, at: float) -> None:

@@ -4,7 +4,8 @@ and small factories for the resources most tests need.
 Options of the mock come from the ``personalize_mock`` marker (the plugin's marker), e.g.
 ``@pytest.mark.personalize_mock(quotas={"dataset_groups": 2})``; ``validate_responses`` is
 always on, so every call of every test also proves that its response fits botocore's
-output shape.
+output shape. ``require_data`` defaults to False here, so tests of training control flow
+need no imports; tests of the data rules set ``require_data=True`` in the marker.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ TrainVersion = Callable[..., str]
 
 @pytest.fixture
 def pm(request: pytest.FixtureRequest) -> Iterator[PersonalizeMock]:
-    """An active, empty mock with ``validate_responses=True`` (options from the marker)."""
+    """An active, empty mock with ``validate_responses=True`` (options from the marker).
+
+    ``require_data`` is False unless the marker sets it.
+    """
     marker = request.node.get_closest_marker("personalize_mock")
     options: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
     options["validate_responses"] = True
+    options.setdefault("require_data", False)
     with mock_personalize(**options) as mock:
         yield mock
 

@@ -1,0 +1,7 @@
+"""``python -m personalize_mock serve``: the same command line as ``personalize-mock``."""
+
+from __future__ import annotations
+
+from .server.cli import main
+
+raise SystemExit(main())

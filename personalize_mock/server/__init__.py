@@ -1,0 +1,15 @@
+"""Server mode: the mock behind an HTTP endpoint, for code outside the test process.
+
+The AWS JSON 1.1 control plane (``X-Amz-Target``) and the rest-json runtime and events paths
+are answered by the same handlers, input validation and :meth:`MockState.dispatch` as the
+in-process mock; ``/_personalize_mock/`` holds a small control API (clock, faults, state).
+See docs/server.md.
+"""
+
+from __future__ import annotations
+
+from .app import ServerApp
+from .defaults import SERVER_DURATIONS, server_options
+from .httpd import MockServer
+
+__all__ = ["SERVER_DURATIONS", "MockServer", "ServerApp", "server_options"]

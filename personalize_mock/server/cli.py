@@ -1,0 +1,102 @@
+"""``personalize-mock serve`` (also ``python -m personalize_mock serve``): run the HTTP server.
+
+Prints ``personalize_mock serving on http://HOST:PORT`` once it listens (flushed, so a parent
+process can read the port of ``--port 0``), serves until SIGINT or SIGTERM, then stops and,
+with ``--state-file``, saves the state there. docs/server.md has the details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from ..options import DEFAULT_ACCOUNT_ID
+from .defaults import server_options
+from .httpd import MockServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="personalize-mock", description="personalize_mock: a stateful mock of Amazon Personalize."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve", help="serve the mock over HTTP", description="Serve the mock over HTTP (docs/server.md)."
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback)")
+    serve.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default: 0)")
+    serve.add_argument(
+        "--account-id", default=DEFAULT_ACCOUNT_ID, help=f"account id in ARNs (default: {DEFAULT_ACCOUNT_ID})"
+    )
+    serve.add_argument(
+        "--state-file",
+        type=Path,
+        help="restore the state from this file if it exists; save it there on exit and on POST "
+        "/_personalize_mock/save (a pickle: use only files you trust)",
+    )
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against botocore's output shape (a mismatch answers 500)",
+    )
+    serve.add_argument(
+        "--require-data",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="training needs interactions data, as on AWS (default); --no-require-data lets "
+        "CreateSolutionVersion run on an empty dataset group",
+    )
+    serve.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="level of the server log on stderr; DEBUG logs every request (default: WARNING)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``personalize-mock`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    return serve(args)
+
+
+def serve(args: argparse.Namespace) -> int:
+    try:
+        options = server_options(
+            account_id=args.account_id,
+            validate_responses=args.validate_responses,
+            require_data=args.require_data,
+        )
+        server = MockServer(args.host, args.port, options=options, state_file=args.state_file)
+    except (ValueError, OverflowError, OSError) as error:  # SnapshotError is a ValueError
+        print(f"personalize-mock: error: {error}", file=sys.stderr)
+        return 2
+    if args.state_file is not None and args.state_file.exists():
+        print(f"personalize_mock restored the state saved in {args.state_file}", file=sys.stderr)
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    previous = {each: signal.signal(each, request_stop) for each in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.start()
+        print(f"personalize_mock serving on {server.url}", flush=True)
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        for each, handler in previous.items():
+            signal.signal(each, handler)
+        server.stop()
+    if args.state_file is not None:
+        print(f"personalize_mock saved the state to {args.state_file}", file=sys.stderr)
+    print("personalize_mock stopped", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,155 @@
+"""The control API under ``/_personalize_mock/``: the simulated clock, faults, state and saving.
+
+Each endpoint runs the same :class:`~personalize_mock.PersonalizeMock` method an in-process
+test would call (``advance``, ``settle``, ``reset``, ``fail_next``, ``inject_error``) on the
+server's state, holding the state's lock so it never interleaves with an API call. JSON in,
+JSON out; a bad request answers 400 ``{"error": "..."}`` (an unknown endpoint 404, a wrong
+method 405). docs/server.md documents each endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .wire import parse_body
+
+if TYPE_CHECKING:
+    from ..state import MockState
+    from .app import Response, ServerApp
+
+PREFIX = "/_personalize_mock/"
+
+Endpoint = Callable[["ServerApp", Mapping[str, Any]], dict[str, Any]]
+
+
+class ControlError(ValueError):
+    """A control request the server cannot carry out (answered 400)."""
+
+
+def _field(params: Mapping[str, Any], name: str, kind: type, *, required: bool = False) -> Any:
+    value = params.get(name)
+    if value is None:
+        if required:
+            raise ControlError(f"{name!r} is required")
+        return None
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+        raise ControlError(f"{name!r} must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def advance(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"seconds": n}``: move the simulated clock forward; answers the new ``now``."""
+    seconds = params.get("seconds")
+    if seconds is None:
+        raise ControlError("'seconds' is required")
+    try:
+        app.mock.advance(seconds)
+    except TypeError as error:  # to_seconds: not a number
+        raise ControlError(f"'seconds' must be a number, got {seconds!r}") from error
+    return {"now": app.state.clock.time()}
+
+
+def settle(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Advance until nothing already started is in flight; answers the new ``now``."""
+    app.mock.settle()
+    return {"now": app.state.clock.time()}
+
+
+def reset(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Empty every region and forget injected faults (the clock keeps its time)."""
+    app.mock.reset()
+    return {"now": app.state.clock.time()}
+
+
+def fail_next(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"kind", "reason"?, "count"?}``: the next creations of ``kind`` end CREATE FAILED."""
+    kind = _field(params, "kind", str, required=True)
+    reason = _field(params, "reason", str)
+    count = _field(params, "count", int)
+    count = 1 if count is None else count
+    if reason is None:
+        app.mock.fail_next(kind, count=count)
+    else:
+        app.mock.fail_next(kind, reason, count)
+    return {}
+
+
+def inject_error(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"operation", "code", "message"?, "count"?}``: the next calls of ``operation`` fail."""
+    operation = _field(params, "operation", str, required=True)
+    code = _field(params, "code", str, required=True)
+    message = _field(params, "message", str)
+    count = _field(params, "count", int)
+    count = 1 if count is None else count
+    app.mock.inject_error(operation, code, message, count)
+    return {}
+
+
+def state(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Every resource of every region with its status now (for debugging, not an API)."""
+    return describe_state(app.state)
+
+
+def save(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Write the state file now (the server also writes it when it stops)."""
+    if app.state_file is None:
+        raise ControlError("the server was started without --state-file: there is nowhere to save")
+    size = app.save()
+    return {"path": str(app.state_file), "bytes": size}
+
+
+ENDPOINTS: dict[str, tuple[frozenset[str], Endpoint]] = {
+    "advance": (frozenset({"POST"}), advance),
+    "settle": (frozenset({"POST"}), settle),
+    "reset": (frozenset({"POST"}), reset),
+    "fail-next": (frozenset({"POST"}), fail_next),
+    "inject-error": (frozenset({"POST"}), inject_error),
+    "state": (frozenset({"GET", "POST"}), state),
+    "save": (frozenset({"POST"}), save),
+}
+
+
+def describe_state(mock_state: MockState) -> dict[str, Any]:
+    """``{"now", "accountId", "resources": [{region, kind, arn, name, status, created}]}``."""
+    with mock_state.lock:
+        for backend in mock_state.backends.values():
+            backend.run_due()
+        now = mock_state.clock.time()
+        resources = [
+            {
+                "region": region,
+                "kind": kind,
+                "arn": resource.arn,
+                "name": resource.name,
+                "status": resource.status(now),
+                "created": resource.created,
+            }
+            for region, backend in sorted(mock_state.backends.items())
+            for kind, collection in sorted(backend.collections.items())
+            for resource in list(collection.live(now))
+        ]
+    return {"now": now, "accountId": mock_state.options.account_id, "resources": resources}
+
+
+def handle(app: ServerApp, method: str, name: str, body: bytes) -> Response:
+    """Answer ``method /_personalize_mock/<name>``."""
+    from .app import json_response
+
+    endpoint = ENDPOINTS.get(name)
+    if endpoint is None:
+        known = ", ".join(PREFIX + each for each in ENDPOINTS)
+        return json_response(404, {"error": f"unknown control endpoint {PREFIX}{name}; known: {known}"})
+    methods, function = endpoint
+    if method.upper() not in methods:
+        allowed = ", ".join(sorted(methods))
+        response = json_response(405, {"error": f"{PREFIX}{name} takes {allowed}, not {method}"})
+        response.headers["Allow"] = allowed
+        return response
+    try:
+        params = parse_body(body)
+        with app.state.lock:
+            result = function(app, params)
+    except ValueError as error:  # ControlError, MalformedBody, and the mock's own argument checks
+        return json_response(400, {"error": str(error)})
+    return json_response(200, result)

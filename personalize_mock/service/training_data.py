@@ -1,0 +1,147 @@
+"""Training depends on data (behaviour reference §4.2): the rules, read from the data store.
+
+Everything is decided from the data visible at one simulated time — a version's creation
+time, an automatic run's time — so the answer never depends on when anyone looked:
+
+* A new version ends CREATE FAILED (the call itself is accepted) when the dataset group has
+  no Interactions dataset or no interactions visible yet, or when readable interactions
+  fall short of the training minimums: 1000 interactions and 25 users with at least two
+  interactions each, counted after the solution's ``eventType`` and ``eventValueThreshold``
+  filters. Opaque data (an import moto could not serve) counts as enough.
+* trainingMode UPDATE is refused (InvalidInputException, synchronously) unless a batch of
+  any type became visible after the solution's last ACTIVE version was created.
+* An automatic run trains only if the group holds interactions, and — once the solution
+  has a version — only if interactions arrived after the newest version was created.
+
+``mock_personalize(require_data=False)`` switches all of this off.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .data_store import INTERACTIONS, ITEMS, Record, group_data
+from .lifecycle import DELETING
+
+if TYPE_CHECKING:
+    from .solutions import Solution
+    from .store import RegionBackend
+
+MIN_INTERACTIONS = 1000
+MIN_USERS = 25
+MIN_USER_INTERACTIONS = 2
+#: Learns from item text and metadata: it needs item data rather than interactions.
+SEMANTIC_SIMILARITY = "aws-semantic-similarity"
+
+# Choice (docs/choices.md): the wording when the group has no data of the needed type.
+NO_DATASET = (
+    "Create failed. The dataset group has no {type} dataset: create one and import {data} before training."
+)
+NO_DATA = "Create failed. The dataset group has no {data} data: import {data} before training."
+#: The real message of the developer guide's error-messages page.
+FEW_USERS = (
+    f"Create failed. Dataset has fewer than {MIN_USERS} users with at least "
+    f"{MIN_USER_INTERACTIONS} interactions each."
+)
+# Choice (docs/choices.md): worded like the real message for the users minimum.
+FEW_INTERACTIONS = f"Create failed. Dataset has fewer than {MIN_INTERACTIONS} interactions."
+#: The real message's known beginning (behaviour reference §4.2).
+NO_NEW_DATA = (
+    "Cannot create a solution version. There should be updates to at least one dataset after last "
+    "active solution version with training mode set to FULL."
+)
+
+
+def data_required(backend: RegionBackend) -> bool:
+    """Whether the data rules apply (``require_data``, on by default)."""
+    return backend.options.require_data
+
+
+def needed_kind(solution: Solution) -> str:
+    """The dataset type a solution trains from: items for Semantic-Similarity, else interactions."""
+    # Choice (docs/choices.md): aws-semantic-similarity needs item data, not interactions.
+    return ITEMS if solution.training_recipe().name == SEMANTIC_SIMILARITY else INTERACTIONS
+
+
+def _has_dataset(backend: RegionBackend, group_arn: str, dataset_type: str, at: float) -> bool:
+    # By collection kind rather than through datasets.py, which imports solution versions.
+    for dataset in backend.collection("dataset").live(at, group_arn):
+        if dataset.dataset_type == dataset_type and dataset.status(at) not in DELETING:
+            return True
+    return False
+
+
+def training_failure(backend: RegionBackend, solution: Solution, at: float) -> str | None:
+    """Why a version of ``solution`` created at ``at`` fails for lack of data, or ``None``."""
+    if not data_required(backend):
+        return None
+    kind = needed_kind(solution)
+    words = {"type": kind.lower(), "data": kind.lower()}
+    if not _has_dataset(backend, solution.dataset_group_arn, kind, at):
+        return NO_DATASET.format(**words)
+    data = group_data(backend, solution.dataset_group_arn)
+    batches = data.effective(at, kind)
+    if not batches:
+        return NO_DATA.format(**words)
+    if kind != INTERACTIONS or any(batch.opaque for batch in batches):
+        return None
+    records = (record for batch in batches for record in batch.records)
+    return _shortfall(_filtered(records, solution.event_type, solution.solution_config))
+
+
+def _threshold(config: Mapping[str, Any] | None) -> float | None:
+    value = (config or {}).get("eventValueThreshold")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _filtered(
+    records: Iterable[Record], event_type: str | None, config: Mapping[str, Any] | None
+) -> Iterable[Record]:
+    """The interactions training uses: of the solution's event type, at or above its threshold."""
+    threshold = _threshold(config)
+    for record in records:
+        if event_type is not None and record.get("EVENT_TYPE") != event_type:
+            continue
+        if threshold is not None:
+            value = record.get("EVENT_VALUE")
+            if isinstance(value, (int, float)) and value < threshold:
+                continue
+        yield record
+
+
+def _shortfall(records: Iterable[Record]) -> str | None:
+    per_user: Counter[Any] = Counter(record.get("USER_ID") for record in records)
+    if sum(per_user.values()) < MIN_INTERACTIONS:
+        return FEW_INTERACTIONS
+    if sum(1 for count in per_user.values() if count >= MIN_USER_INTERACTIONS) < MIN_USERS:
+        return FEW_USERS
+    return None
+
+
+def changed_since(backend: RegionBackend, group_arn: str, since: float, at: float) -> bool:
+    """Whether data of any type became visible in the group in ``(since, at]``."""
+    return group_data(backend, group_arn).changed_after(since, at)
+
+
+def auto_run_has_data(
+    backend: RegionBackend, solution: Solution, at: float, last_training: float | None
+) -> bool:
+    """Whether an automatic run at ``at`` trains: data is there, and new since ``last_training``.
+
+    ``last_training`` is the creation time of the solution's newest version (``None`` if it
+    has none: then data being there is enough).
+    """
+    if not data_required(backend):
+        return True
+    kind = needed_kind(solution)
+    data = group_data(backend, solution.dataset_group_arn)
+    if last_training is None:
+        return data.has_data(at, kind)
+    # The developer guide: automatic training runs only if new bulk or streamed interaction
+    # data arrived since the last training.
+    return data.changed_after(last_training, at, (kind,))

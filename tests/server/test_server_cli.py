@@ -1,0 +1,206 @@
+"""``personalize-mock serve`` / ``python -m personalize_mock serve`` in a subprocess.
+
+The state file round trip: start with ``--state-file``, create things, SIGTERM, start again,
+and find them, with the statuses they had (simulated time stands still while saved).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import boto3
+import pytest
+from server_helpers import FAKE_CREDENTIALS, NO_RETRIES
+
+from personalize_mock.server import cli
+
+BANNER = re.compile(r"personalize_mock serving on (http://127\.0\.0\.1:(\d+))\n")
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+        self.process = process
+        self.url = url
+
+    def client(self, service: str = "personalize", region: str = "us-east-1") -> Any:
+        return boto3.client(
+            service, endpoint_url=self.url, region_name=region, config=NO_RETRIES, **FAKE_CREDENTIALS
+        )
+
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        self.process.send_signal(signum)
+        _, stderr = self.process.communicate(timeout=30)
+        return self.process.returncode, stderr
+
+
+def first_line(stream: IO[str], timeout: float = 30) -> str:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
+    return lines.get(timeout=timeout)
+
+
+@contextmanager
+def serving(*args: str, command: list[str] | None = None) -> Iterator[Served]:
+    argv = [*(command or [sys.executable, "-m", "personalize_mock"]), "serve", "--port", "0", *args]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = first_line(process.stdout)
+        match = BANNER.fullmatch(line)
+        assert match, f"unexpected first line {line!r}"
+        yield Served(process, match.group(1))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+
+
+def test_the_state_file_survives_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.bin"
+    with serving("--state-file", str(state_file)) as served:
+        personalize = served.client()
+        active = personalize.create_dataset_group(name="active")["datasetGroupArn"]
+        _post(served.url, "settle")
+        pending = personalize.create_dataset_group(name="pending")["datasetGroupArn"]
+        west = served.client(region="us-west-2").create_dataset_group(name="west")["datasetGroupArn"]
+        code, stderr = served.stop(signal.SIGTERM)
+    assert code == 0, stderr
+    assert f"saved the state to {state_file}" in stderr
+    assert state_file.stat().st_size > 0
+
+    with serving("--state-file", str(state_file)) as served:
+        personalize = served.client()
+        statuses = {
+            arn: personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"]["status"]
+            for arn in (active, pending)
+        }
+        listed = served.client(region="us-west-2").list_dataset_groups()["datasetGroups"]
+        code, stderr = served.stop(signal.SIGINT)
+    assert statuses == {active: "ACTIVE", pending: "CREATE PENDING"}
+    assert [group["datasetGroupArn"] for group in listed] == [west]
+    assert "restored the state saved in" in stderr
+    assert code == 0
+
+
+def test_sigint_stops_cleanly_without_a_state_file() -> None:
+    with serving("--account-id", "111122223333") as served:
+        arn = served.client().create_dataset_group(name="g")["datasetGroupArn"]
+        code, stderr = served.stop(signal.SIGINT)
+
+    assert arn == "arn:aws:personalize:us-east-1:111122223333:dataset-group/g"
+    assert code == 0
+    assert "personalize_mock stopped" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_no_require_data_lets_training_start_without_data() -> None:
+    recipe = "arn:aws:personalize:::recipe/aws-user-personalization"
+    with serving("--no-require-data") as served:
+        personalize = served.client()
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        _post(served.url, "settle")
+        solution = personalize.create_solution(name="s", datasetGroupArn=group, recipeArn=recipe)[
+            "solutionArn"
+        ]
+        version = personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+        served.stop()
+
+    assert version.startswith(solution + "/")
+
+
+def test_the_console_script_is_installed() -> None:
+    script = shutil.which("personalize-mock", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the personalize-mock console script is not installed (pip install -e . adds it)")
+    with serving(command=[script]) as served:
+        assert served.client().list_dataset_groups()["datasetGroups"] == []
+        code, _ = served.stop()
+    assert code == 0
+
+
+def _post(url: str, name: str) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/_personalize_mock/{name}", data=b"{}", method="POST")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+# -- the command line, in-process ------------------------------------------------------------
+
+
+def test_the_parser_defaults_to_loopback_and_a_free_port() -> None:
+    args = cli.build_parser().parse_args(["serve"])
+
+    assert (args.host, args.port, args.state_file, args.account_id) == ("127.0.0.1", 0, None, "123456789012")
+    assert args.require_data is True
+    assert args.validate_responses is False
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([])
+    assert exited.value.code == 2
+    assert "serve" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--account-id", "12"], "account_id must be 12 digits"),
+        (["--port", "70000"], "port"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["serve", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_state_file_that_is_no_snapshot_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state_file = tmp_path / "state.bin"
+    state_file.write_bytes(b"hello")
+
+    assert cli.main(["serve", "--state-file", str(state_file)]) == 2
+    assert "not a personalize_mock snapshot" in capsys.readouterr().err
+
+
+def test_help_describes_the_serve_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    text = capsys.readouterr().out
+    for option in (
+        "--host",
+        "--port",
+        "--account-id",
+        "--state-file",
+        "--no-require-data",
+        "--validate-responses",
+    ):
+        assert option in text
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "personalize_mock", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ},
+        check=True,
+    )
+    assert "--state-file" in result.stdout
