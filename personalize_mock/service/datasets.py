@@ -9,6 +9,8 @@ becomes the dataset's ``schemaArn`` when the update is ACTIVE (derived on read).
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,6 +47,7 @@ from .store import Collection, RegionBackend, Resource
 KIND = "dataset"
 ARN_TYPE = "dataset"
 INTERACTIONS = "INTERACTIONS"
+ACTION_INTERACTIONS_TYPE = "ACTION_INTERACTIONS"
 #: Kinds of the dataset's jobs: they block its deletion while in flight and go with it.
 JOB_KINDS = (("dataset_import_job", "dataset import job"), ("dataset_export_job", "dataset export job"))
 
@@ -107,6 +110,16 @@ class Dataset(Resource):
                 if latest is None or done > latest:
                     latest = done
         return latest
+
+
+def action_tracking_id(dataset_arn: str) -> str:
+    """The tracking id of an Action interactions dataset's own event tracker.
+
+    The service creates that tracker with the dataset and reports its id as the dataset's
+    ``trackingId``; here it is a UUID4-shaped digest of the dataset ARN, so it needs no state.
+    """
+    digest = hashlib.blake2b(dataset_arn.encode("utf-8"), digest_size=16).digest()
+    return str(uuid.UUID(bytes=digest, version=4))
 
 
 def datasets(backend: RegionBackend) -> Collection[Dataset]:
@@ -184,6 +197,9 @@ def describe_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[
     detail.update(timestamps(dataset, now))
     if dataset.update is not None:
         detail["latestDatasetUpdate"] = _update_summary(dataset.update, now)
+    if dataset.dataset_type == ACTION_INTERACTIONS_TYPE:
+        # The service gives an Action interactions dataset its own event tracker.
+        detail["trackingId"] = action_tracking_id(dataset.arn)
     return {"dataset": detail}
 
 

@@ -13,11 +13,9 @@ dataset's schema is refused, as is a properties string that is not a JSON object
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,7 +23,7 @@ from botocore.utils import parse_to_aware_datetime
 
 from ..errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
 from .data_store import ACTION_INTERACTIONS, ACTIONS, INTERACTIONS, ITEMS, PUT, USERS, Batch, group_data
-from .datasets import Dataset, datasets, get_dataset
+from .datasets import Dataset, action_tracking_id, datasets, get_dataset
 from .event_trackers import EventTracker, find_by_tracking_id
 from .lifecycle import ACTIVE, DELETING
 from .schemas import schemas
@@ -43,16 +41,6 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 def column_name(prop: str) -> str:
     """The schema column a camelCase property names: ``numberOfRatings`` → ``NUMBER_OF_RATINGS``."""
     return _CAMEL_BOUNDARY.sub("_", prop).upper()
-
-
-def action_tracking_id(dataset_arn: str) -> str:
-    """The tracking id of an Action interactions dataset's own event tracker.
-
-    The service creates that tracker with the dataset and reports its id as the dataset's
-    ``trackingId``; here it is a UUID4-shaped digest of the dataset ARN, so it needs no state.
-    """
-    digest = hashlib.blake2b(dataset_arn.encode("utf-8"), digest_size=16).digest()
-    return str(uuid.UUID(bytes=digest, version=4))
 
 
 def _epoch(value: Any) -> int:

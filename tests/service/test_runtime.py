@@ -35,7 +35,6 @@ from runtime_world import (
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.options import DEFAULT_DURATIONS
-from personalize_mock.service.events import action_tracking_id
 
 ITEMS: dict[str, dict[str, Any]] = {
     "shoe-1": {"genre": "shoes", "price": 50, "title": "Runner"},
@@ -573,7 +572,10 @@ def test_action_recommendations(shop: Shop) -> None:
     )
     taken = [("u1", "join"), ("u2", "join"), ("u3", "join"), ("u1", "app"), ("u2", "app")]
     events.put_action_interactions(
-        trackingId=action_tracking_id(shop.world.datasets["ACTION_INTERACTIONS"]),
+        # DescribeDataset reports the Action interactions dataset's own tracking id.
+        trackingId=shop.client.describe_dataset(datasetArn=shop.world.datasets["ACTION_INTERACTIONS"])[
+            "dataset"
+        ]["trackingId"],
         actionInteractions=[
             {
                 "actionId": action,
