@@ -48,7 +48,7 @@ class Settings:
             return cls(True, 2, 5, 5, 1, 1, (10, 200, 400), 1)
         if quick:
             return cls(True, 5, 100, 200, 4, 5, (10, 1_000, 5_000), 1)
-        return cls(False, 11, 500, 2_000, 20, 21, (10, 10_000, 100_000), 7)
+        return cls(False, 15, 400, 1_500, 15, 21, (10, 10_000, 100_000), 7)
 
 
 @dataclass

@@ -47,7 +47,8 @@ def new_request_id() -> str:
         return _request_ids.pop()
 
 
-if hasattr(os, "register_at_fork"):
+# No branch to test: register_at_fork exists on every platform that can fork (not Windows).
+if hasattr(os, "register_at_fork"):  # pragma: no branch
     os.register_at_fork(after_in_child=_request_ids.clear)
 
 

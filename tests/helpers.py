@@ -33,7 +33,7 @@ REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "111122223333"
 CREDENTIAL_NAMES = tuple(FAKE_CREDENTIALS)
-#: A well-formed ARN for personalize-runtime calls (which the mock does not implement yet).
+#: A well-formed ARN for personalize-runtime calls (tests of the fail-closed path unimplement them).
 CAMPAIGN_ARN = f"arn:aws:personalize:{REGION}:{DEFAULT_ACCOUNT}:campaign/c"
 
 #: The real functions, captured when the tests are imported (no mock is active then).

@@ -219,8 +219,7 @@ def decorated_function(options: dict[str, Any], raise_inside: bool) -> None:
 
 
 def bare_decorator(options: dict[str, Any], raise_inside: bool) -> None:
-    if options:
-        pytest.skip("the bare decorator takes no options")
+    assert not options, "the bare decorator takes no options"
 
     @mock_personalize
     def test() -> None:
@@ -299,10 +298,19 @@ STYLES: dict[str, Callable[[dict[str, Any], bool], None]] = {
 }
 
 
+OPTIONS = {"plain": {}, "freeze": {"freeze": True}}
+#: Every style with every set of options, except the bare decorator, which takes none.
+STYLE_OPTIONS = [
+    pytest.param(style, options, id=f"{style}-{name}")
+    for style in sorted(STYLES)
+    for name, options in OPTIONS.items()
+    if not (style == "bare decorator" and options)
+]
+
+
 @pytest.mark.parametrize("raise_inside", [False, True], ids=["normal exit", "exception inside"])
-@pytest.mark.parametrize("options", [{}, {"freeze": True}], ids=["plain", "freeze"])
 @pytest.mark.parametrize("credentials", ["real-looking", "unset"])
-@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize(("style", "options"), STYLE_OPTIONS)
 def test_every_activation_style_restores_everything(
     style: str, credentials: str, options: dict[str, Any], raise_inside: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
