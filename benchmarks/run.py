@@ -60,7 +60,6 @@ def verdict(ok: bool | None) -> str:
 class Report:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.lines: list[str] = []
         self.other: list[str] = []
         self.notes: list[str] = []
         self.noise: list[float] = []
