@@ -59,16 +59,8 @@ def find_by_tracking_id(backend: RegionBackend, tracking_id: str, now: float) ->
     return None
 
 
-def tracker_of_group(backend: RegionBackend, group_arn: str, now: float) -> EventTracker | None:
-    """The dataset group's event tracker that is not being deleted, if it has one."""
-    for tracker in event_trackers(backend).live(now, group_arn):
-        if tracker.status(now) not in DELETING:
-            return tracker
-    return None
-
-
 def _new_tracking_id(backend: RegionBackend) -> str:
-    # Drawn from the mock's seeded generator so runs are reproducible.
+    # Drawn from the mock's own generator, which snapshots save and restore with the state.
     return str(uuid.UUID(int=backend.rng.getrandbits(128), version=4))
 
 
