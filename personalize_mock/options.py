@@ -73,6 +73,7 @@ DEFAULT_QUOTAS: Mapping[str, int] = MappingProxyType(
         "campaigns_per_dataset_group": 5,
         "recommenders_per_dataset_group": 5,
         "filters_per_dataset_group": 30,
+        "distinct_filter_fields_per_dataset_group": 20,
         "event_trackers_per_dataset_group": 1,
         "metric_attributions_per_dataset_group": 1,
         "dataset_import_jobs_in_flight": 5,

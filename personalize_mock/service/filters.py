@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import LimitExceededException
 from . import dataset_columns
 from .common import (
     check_quota,
@@ -25,7 +26,7 @@ from .common import (
 )
 from .dataset_groups import get_dataset_group
 from .filter_expressions import FilterExpression, parse
-from .lifecycle import Timeline
+from .lifecycle import DELETING, Timeline
 from .store import Collection, RegionBackend, Resource
 
 KIND = "filter"
@@ -77,6 +78,7 @@ def create_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
         limit,
         f"Cannot create a filter. More than {limit} filters in dataset group {group.arn}.",
     )
+    _check_distinct_fields(backend, group.arn, parsed, now)
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)
@@ -88,6 +90,25 @@ def create_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
     item.tags = tags
     collection.add(item)
     return {"filterArn": arn}
+
+
+def _check_distinct_fields(
+    backend: RegionBackend, group_arn: str, parsed: FilterExpression, now: float
+) -> None:
+    """The quota on distinct dataset fields used across a dataset group's filters (20)."""
+    fields = {
+        (dataset, column.upper())
+        for item in filters(backend).live(now, group_arn)
+        if item.status(now) not in DELETING
+        for dataset, column in item.rules.columns()
+    }
+    fields.update((dataset, column.upper()) for dataset, column in parsed.columns())
+    limit = backend.quota("distinct_filter_fields_per_dataset_group")
+    if len(fields) > limit:
+        raise LimitExceededException(
+            f"Cannot create a filter. The filters of dataset group {group_arn} would use "
+            f"{len(fields)} distinct dataset fields; at most {limit} are allowed."
+        )
 
 
 def check_columns(backend: RegionBackend, group_arn: str, parsed: FilterExpression, now: float) -> None:

@@ -369,3 +369,26 @@ def test_a_live_filter_blocks_delete_dataset_group_until_it_is_being_deleted(
         client.describe_filter(filterArn=arn)
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.describe_dataset_group(datasetGroupArn=dsg)
+
+
+def test_distinct_fields_across_a_groups_filters_are_limited(
+    pm: PersonalizeMock, client: Any, make_dataset_group: MakeDatasetGroup
+) -> None:
+    dsg = make_dataset_group()
+
+    def on(column: str) -> str:
+        return f'EXCLUDE ItemID WHERE Items.{column} IN ("x")'
+
+    made = [
+        client.create_filter(name=f"f{n}", datasetGroupArn=dsg, filterExpression=on(f"COL_{n}"))["filterArn"]
+        for n in range(20)
+    ]
+    # Reusing a field already counted is fine; a 21st distinct field is not (quota: 20).
+    client.create_filter(name="again", datasetGroupArn=dsg, filterExpression=on("col_3"))
+    with pytest.raises(client.exceptions.LimitExceededException, match="21 distinct dataset fields"):
+        client.create_filter(name="more", datasetGroupArn=dsg, filterExpression=on("COL_20"))
+    assert len(client.list_filters(datasetGroupArn=dsg)["Filters"]) == 21
+    # A filter being deleted frees its fields.
+    pm.advance(10)
+    client.delete_filter(filterArn=made[0])
+    client.create_filter(name="more", datasetGroupArn=dsg, filterExpression=on("COL_20"))
