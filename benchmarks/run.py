@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scale_rows(report, bench_scale.run(settings))
     if step("fresh"):
         fresh_rows(report, bench_fresh.measure(settings.fresh_runs))
-    report.add_other("server mode", "n/a (server mode not built yet)", "—", "—", "—", None)
+    report.add_other("server mode", "not measured yet", "—", "—", "—", None)
     elapsed = time.perf_counter() - began
     facts["load average (end)"] = bench_core.machine()["load average"]
 

@@ -33,6 +33,6 @@ def test_benchmarks_quick_run_prints_the_tables() -> None:
         "DescribeSolutionVersion with",
         "memory per stored solution version",
         "`import personalize_mock` on top of `import boto3`",
-        "| server mode | n/a (server mode not built yet) |",
+        "| server mode | not measured yet |",
     ):
         assert row in out, row
