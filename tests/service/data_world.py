@@ -8,16 +8,16 @@ Everything goes through plain boto3 clients; S3 is moto's.
 from __future__ import annotations
 
 import json
-import socket
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
+from helpers import NetworkAttempt, no_network
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.options import DEFAULT_DURATIONS
+
+__all__ = ["NetworkAttempt", "no_network"]  # re-exported for the data tests
 
 REGION = "us-east-1"
 BUCKET = "personalize-data"
@@ -169,27 +169,3 @@ def make_world(pm: PersonalizeMock, client: Any, s3: Any, name: str = "data") ->
     group: str = client.create_dataset_group(name=name)["datasetGroupArn"]
     pm.advance(DEFAULT_DURATIONS["dataset_group"])
     return World(pm, client, s3, group)
-
-
-class NetworkAttempt(AssertionError):
-    """A test tried to reach the network."""
-
-
-@contextmanager
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Fail any DNS lookup or connection attempt; yields the list of attempts made."""
-    attempts: list[str] = []
-
-    def refuse(name: str) -> Any:
-        def refused(*args: Any, **kwargs: Any) -> Any:
-            attempts.append(f"{name}{args!r}")
-            raise NetworkAttempt(f"network access attempted: {name}{args!r}")
-
-        return refused
-
-    with monkeypatch.context() as patch:
-        patch.setattr(socket.socket, "connect", refuse("socket.connect"))
-        patch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
-        patch.setattr(socket, "create_connection", refuse("socket.create_connection"))
-        patch.setattr(socket, "getaddrinfo", refuse("socket.getaddrinfo"))
-        yield attempts
