@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 from .clock import SimulatedClock
@@ -62,6 +62,3 @@ class SimulatedSleep:
 def real_sleep() -> Callable[[float], None]:
     """The process's real ``time.sleep``, for code that must wait in wall time."""
     return _real_sleep
-
-
-AsyncSleep = Callable[..., Coroutine[Any, Any, Any]]

@@ -30,7 +30,7 @@ from .common import (
     tags_from,
 )
 from .deployment_updates import DeploymentUpdate
-from .lifecycle import ACTIVE, CREATE_FAILED, DELETING, Timeline
+from .lifecycle import ACTIVE, CREATE_FAILED, Timeline
 from .solution_versions import FULL_TRAININGS, SolutionVersion, versions
 from .solutions import Solution, get_solution, solutions
 from .store import Collection, RegionBackend, Resource
@@ -201,8 +201,7 @@ def _require_same_solution(owner: Solution, expected: Solution | None, requested
 def _campaigns_in_group(backend: RegionBackend, group_arn: str, now: float) -> int:
     collection = campaigns(backend)
     return sum(
-        collection.count(now, lambda c: c.status(now) not in DELETING, parent=solution.arn)
-        for solution in solutions(backend).live(now, group_arn)
+        collection.count_undeleted(solution.arn) for solution in solutions(backend).live(now, group_arn)
     )
 
 

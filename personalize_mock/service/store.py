@@ -143,9 +143,6 @@ class Collection(Generic[R]):
             else:
                 yield resource
 
-    def count(self, now: float, predicate: Callable[[R], bool], parent: str | None = None) -> int:
-        return sum(1 for resource in self.live(now, parent) if predicate(resource))
-
     def __len__(self) -> int:
         return len(self.by_arn)
 
