@@ -34,7 +34,8 @@ CI_RUN = ROOT / ".ci" / "run"
 DEMO = ROOT / "examples" / "lifecycle_demo.py"
 
 TEST_COMMAND = (
-    "python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && python -m pytest -n 2"
+    "python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' "
+    "&& coverage erase && coverage run -m pytest -n 2 && coverage combine -q && coverage report"
 )
 DEMO_COMMAND = (
     "python -m venv .venv && . .venv/bin/activate && pip install -e '.[examples]' "

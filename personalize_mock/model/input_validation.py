@@ -395,13 +395,17 @@ class _Compiler:
             return self.plain_type(type_name, masked) if self.strict else None
         raise NotImplementedError(f"shape type {type_name!r} ({shape.name})")
 
-    def members(self, shape: StructureShape, masked: bool) -> tuple[tuple[str, ValueCheck | None, bool], ...]:
-        """``(name, check, required)`` for the members of ``shape`` that need any checking."""
+    def members(self, shape: StructureShape, masked: bool) -> tuple[tuple[str, ValueCheck, bool], ...]:
+        """``(name, check, required)`` for the members of ``shape`` that need any checking.
+
+        ``required`` is only checked in strict mode, where every shape gets a check, so a
+        member without a check is never required and can be left out.
+        """
         required = set(shape.required_members) if self.strict else set()
         entries = []
         for name, member in shape.members.items():
             check = self.shape(member, masked)
-            if check is not None or name in required:
+            if check is not None:
                 entries.append((name, check, name in required))
         return tuple(entries)
 
@@ -419,7 +423,7 @@ class _Compiler:
                 if item is None:
                     if required:
                         _fail_null((path, name))
-                elif check is not None:
+                else:
                     check(item, (path, name))
 
         return check_structure
@@ -635,7 +639,7 @@ def _top_level_check(shape: StructureShape, client_checked: bool) -> OperationCh
     if not entries:
         return None
     if client_checked:
-        checks = {name: check for name, check, _ in entries if check is not None}
+        checks = {name: check for name, check, _ in entries}
         if len(checks) == 1:
             return _single_member_request(*checks.items())
         return _client_checked_request(checks)
@@ -667,7 +671,7 @@ def _single_member_request(item: tuple[str, ValueCheck]) -> OperationCheck:
     return check_request
 
 
-def _raw_request(entries: tuple[tuple[str, ValueCheck | None, bool], ...]) -> OperationCheck:
+def _raw_request(entries: tuple[tuple[str, ValueCheck, bool], ...]) -> OperationCheck:
     def check_request(params: Mapping[str, Any]) -> None:
         if not isinstance(params, dict):
             raise InvalidInputException("The request body must be a JSON object.")
@@ -676,7 +680,7 @@ def _raw_request(entries: tuple[tuple[str, ValueCheck | None, bool], ...]) -> Op
             if value is None:
                 if required:
                     _fail_null(name)
-            elif check is not None:
+            else:
                 check(value, name)
 
     return check_request

@@ -92,11 +92,12 @@ def _rest_key(service: str, operation: str) -> tuple[str, str]:
 def table() -> _Table:
     """The routing table, built from the models on first use."""
     global _table
-    if _table is None:
-        with _table_lock:
-            if _table is None:
-                _table = _build_table()
-    return _table
+    # One uncontended lock per request costs nothing next to the request itself, and a single
+    # check under the lock cannot race.
+    with _table_lock:
+        if _table is None:
+            _table = _build_table()
+        return _table
 
 
 def resolve(method: str, path: str, target: str | None) -> Route:

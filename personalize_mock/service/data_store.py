@@ -115,26 +115,11 @@ class GroupData:
         """Whether a batch of one of ``kinds`` became visible in ``(since, at]``."""
         return any(since < batch.visible_at <= at for batch in self.batches if batch.kind in kinds)
 
-    def last_change(self, at: float) -> float | None:
-        """When the newest batch visible at ``at`` became visible."""
-        latest = None
-        for batch in self.visible(at):
-            latest = batch.visible_at
-        return latest
-
-    def drop_origin(self, origin: str) -> None:
-        """Forget the batches an import job or tracker produced (its dataset was deleted)."""
-        self.batches = [batch for batch in self.batches if batch.origin != origin]
-
-    def drop_kind(self, kind: str) -> None:
-        """Forget every batch of ``kind`` (its dataset was deleted)."""
-        self.batches = [batch for batch in self.batches if batch.kind != kind]
-
     def clear_kind(self, kind: str, at: float) -> None:
         """The dataset of ``kind`` is gone from ``at`` on: reads from then on skip its batches.
 
-        Unlike :meth:`drop_kind` this keeps history: a read at an earlier time (the data an
-        existing solution version trained on) still sees them. DeleteDataset uses this.
+        History is kept: a read at an earlier time (the data an existing solution version
+        trained on) still sees them. DeleteDataset uses this.
         """
         self.cleared.append((at, kind))
 

@@ -5,7 +5,7 @@ runtime needs them by id: an item's latest metadata, a user's interactions. A
 :class:`DataView` is that index for the batches visible at one time. Views are cached per
 dataset group and reused while the same batches are visible, so a burst of
 GetRecommendations calls indexes the data once, and a view built for a training time is
-rebuilt only if batches visible then were dropped (a dataset deleted).
+reused for as long as the same batches count at that time.
 
 Column names are upper-cased (CSV headers follow the schema's case, the events APIs send
 camelCase properties converted to ``UPPER_SNAKE``), so lookups need not care about case.
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .data_store import (
-    ACTION_INTERACTIONS,
     ACTIONS,
     INTERACTIONS,
     ITEMS,
@@ -110,7 +109,7 @@ class DataView:
                     self.event_ids.add(text(event_id))
                 if batch.kind == INTERACTIONS:
                     self._add(row, "ITEM_ID", self.interactions, self.by_user, grown)
-                elif batch.kind == ACTION_INTERACTIONS:
+                else:  # ACTION_INTERACTIONS: the only kind that is neither metadata nor interactions
                     self._add(row, "ACTION_ID", self.action_interactions, self.actions_by_user, grown)
 
     @staticmethod

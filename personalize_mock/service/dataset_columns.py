@@ -27,9 +27,9 @@ def check_columns(
     for dataset in datasets(backend).live(now, group_arn):
         if dataset.status(now) in DELETING:
             continue
-        schema = schemas(backend).find(dataset.schema_arn(now), now)
-        if schema is not None:
-            fields_by_type[dataset.dataset_type] = frozenset(field.upper() for field in schema.fields)
+        # A dataset's schema exists while the dataset does: DeleteSchema refuses a schema in use.
+        schema = schemas(backend).get(dataset.schema_arn(now), now)
+        fields_by_type[dataset.dataset_type] = frozenset(field.upper() for field in schema.fields)
     for dataset_type, column in sorted(columns):
         fields = fields_by_type.get(dataset_type)
         if fields is not None and column.upper() not in fields:

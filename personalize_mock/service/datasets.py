@@ -103,13 +103,8 @@ class Dataset(Resource):
 
     def last_data_change(self, now: float) -> float | None:
         """When the latest import job into this dataset that is ACTIVE at ``now`` completed."""
-        latest: float | None = None
-        for job in self.imports:
-            if job.timeline.status(now) == ACTIVE:
-                done = job.timeline.changed_at(now)
-                if latest is None or done > latest:
-                    latest = done
-        return latest
+        done = (job.timeline.changed_at(now) for job in self.imports if job.timeline.status(now) == ACTIVE)
+        return max(done, default=None)
 
 
 def action_tracking_id(dataset_arn: str) -> str:

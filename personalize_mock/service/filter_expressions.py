@@ -221,9 +221,9 @@ class _Parser:
         return self.tokens[self.index]
 
     def advance(self) -> Token:
+        # Every caller checks the token's kind first, so the end token is never consumed.
         token = self.tokens[self.index]
-        if token.kind != "end":
-            self.index += 1
+        self.index += 1
         return token
 
     def fail(self, expected: str) -> InvalidInputException:

@@ -7,6 +7,7 @@ small synthetic shapes (botocore's ``ShapeResolver``) and with the pattern trans
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ SHAPES: dict[str, Any] = {
     "ItemList": {"type": "list", "member": {"shape": "Item"}},
     "LooseMap": {"type": "map", "key": {"shape": "Plain"}, "value": {"shape": "Plain"}},
     "ShortMap": {"type": "map", "key": {"shape": "Plain"}, "value": {"shape": "Short"}},
+    "ShortKeyMap": {"type": "map", "key": {"shape": "Short"}, "value": {"shape": "Plain"}},
     "ItemMap": {"type": "map", "key": {"shape": "Plain"}, "value": {"shape": "Item"}},
     "Document": {"type": "structure", "members": {}, "document": True},
     "Odd": {"type": "character"},
@@ -131,6 +133,13 @@ def test_map_values_are_checked() -> None:
         item_map({"k": {"text": "abc"}}, "m")
 
 
+def test_map_keys_are_checked_when_only_they_are_constrained() -> None:
+    short_keys = check("ShortKeyMap", strict=False)
+    short_keys({"ab": "a value longer than any key may be"}, "m")
+    with pytest.raises(InvalidInputException, match="Map keys must satisfy constraint"):
+        short_keys({"abc": "v"}, "m")
+
+
 def test_a_mistyped_null_scalar_is_reported_as_null() -> None:
     with pytest.raises(InvalidInputException, match="Value null at 's'"):
         input_validation._fail_type("s", None, "string", False)
@@ -143,6 +152,52 @@ def test_unknown_shape_types_are_refused() -> None:
 
 def test_a_request_shape_without_constraints_compiles_to_nothing() -> None:
     assert input_validation._top_level_check(shape("Loose"), True) is None
+
+
+def test_an_operation_without_constraints_accepts_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every Personalize operation constrains some member; a model update could add one that
+    # does not. Its (empty) check is compiled once and cached as "nothing to check".
+    compiled: list[str] = []
+
+    def loose_operation(service: str, operation: str) -> Any:
+        compiled.append(operation)
+        return SimpleNamespace(input_shape=shape("Loose"))
+
+    monkeypatch.setattr(input_validation, "_CHECKS", {})
+    monkeypatch.setattr(input_validation, "operation_model", loose_operation)
+    for _ in range(2):
+        input_validation.validate_input("personalize", "LooseOperation", {"text": "x" * 5000, "flag": True})
+    assert compiled == ["LooseOperation"]
+    cache = input_validation._CHECKS
+    assert cache == {("personalize", "LooseOperation", True): None}
+
+
+def test_a_check_compiled_by_another_thread_meanwhile_is_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two threads miss the cache; the one that takes the lock second finds the first one's
+    # check there and uses it instead of compiling the operation again.
+    key = ("personalize", "DescribeDatasetGroup", True)
+    seen: list[Any] = []
+
+    def other_threads_check(params: Any) -> None:
+        seen.append(params)
+
+    class LockTakenByAnotherThreadFirst:
+        def __enter__(self) -> None:
+            input_validation._CHECKS[key] = other_threads_check
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def no_compilation(service: str, operation: str) -> Any:
+        raise AssertionError("compiled twice")
+
+    monkeypatch.setattr(input_validation, "_CHECKS", {})
+    monkeypatch.setattr(input_validation, "_COMPILE_LOCK", LockTakenByAnotherThreadFirst())
+    monkeypatch.setattr(input_validation, "operation_model", no_compilation)
+    input_validation.validate_input("personalize", "DescribeDatasetGroup", {"datasetGroupArn": "a"})
+    assert seen == [{"datasetGroupArn": "a"}]
+    cache = input_validation._CHECKS
+    assert cache == {key: other_threads_check}
 
 
 def test_pattern_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,6 +103,21 @@ def test_sigint_stops_cleanly_without_a_state_file() -> None:
     assert code == 0
     assert "personalize_mock stopped" in stderr
     assert "Traceback" not in stderr
+
+
+def test_the_server_keeps_serving_while_idle() -> None:
+    # The main thread wakes every 0.5 s to look for a stop signal; waking must not stop it.
+    with serving() as served:
+        client = served.client()
+        arn = client.create_dataset_group(name="g")["datasetGroupArn"]
+        time.sleep(1.5)
+        listed = [group["datasetGroupArn"] for group in client.list_dataset_groups()["datasetGroups"]]
+        running = served.process.poll() is None
+        code, stderr = served.stop()
+
+    assert running
+    assert listed == [arn]
+    assert code == 0, stderr
 
 
 def test_no_require_data_lets_training_start_without_data() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import io
+import pickle
 import time
 import warnings
 from pathlib import Path
@@ -209,6 +211,8 @@ def test_a_restored_mock_joining_an_active_one_warns_and_loads_nothing() -> None
         (b"\x80\x05garbage", "not a personalize_mock snapshot"),
         (b"personalize_mock snapshot 99\n", "another format version"),
         (MAGIC + b"\x80\x05", "header could not be read"),
+        (MAGIC + pickle.dumps({"options": {}, "now": 0.0}), "header is incomplete"),
+        (MAGIC + pickle.dumps(["options", "now", "last_stamp", "rng"]), "header is incomplete"),
     ],
 )
 def test_data_that_is_no_snapshot_is_refused(data: bytes, message: str) -> None:
@@ -230,3 +234,40 @@ def test_truncated_backends_are_refused_at_activation() -> None:
 def test_a_snapshot_is_bytes() -> None:
     with pytest.raises(TypeError):
         PersonalizeMock.restore("text")  # type: ignore[arg-type]
+
+
+def _header_only(data: bytes) -> bytes:
+    """The magic line and header of snapshot ``data``, without its backends."""
+    stream = io.BytesIO(data)
+    stream.seek(len(MAGIC))
+    pickle.load(stream)
+    return data[: stream.tell()]
+
+
+def test_backends_that_are_not_a_mapping_of_regions_are_refused_at_activation() -> None:
+    with mock_personalize() as pm:
+        data = _header_only(pm.snapshot()) + pickle.dumps(["us-east-1"])
+
+    restored = PersonalizeMock.restore(data)
+    with pytest.raises(SnapshotError, match="backends are not a mapping of regions"):
+        restored.start()
+    assert not restored.active
+
+
+class _ForeignReference:
+    pass
+
+
+@pytest.mark.parametrize("reference", ["shared:secrets", "module:os.system"])
+def test_a_reference_this_version_does_not_write_is_refused(reference: str) -> None:
+    class ForeignPickler(pickle.Pickler):
+        def persistent_id(self, obj: Any) -> Any:
+            return reference if isinstance(obj, _ForeignReference) else None
+
+    with mock_personalize() as pm:
+        backends = io.BytesIO()
+        ForeignPickler(backends, protocol=pickle.HIGHEST_PROTOCOL).dump({"us-east-1": _ForeignReference()})
+        data = _header_only(pm.snapshot()) + backends.getvalue()
+
+    with pytest.raises(SnapshotError, match=f"unknown reference {reference!r} in the snapshot"):
+        PersonalizeMock.restore(data).start()

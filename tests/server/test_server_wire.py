@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from botocore.model import ShapeResolver
@@ -113,3 +113,58 @@ def test_dumps_refuses_what_json_cannot_carry() -> None:
     with pytest.raises(ValueError):
         dumps({"x": float("nan")})
     assert dumps({"name": "é"}) == '{"name":"é"}'.encode()
+
+
+def test_map_values_are_decoded_by_their_shape() -> None:
+    resolver = ShapeResolver(
+        {
+            "Doc": {"type": "structure", "members": {"seen": {"shape": "Seen"}}},
+            "Seen": {"type": "map", "key": {"shape": "Key"}, "value": {"shape": "When"}},
+            "Key": {"type": "string"},
+            "When": {"type": "timestamp"},
+        }
+    )
+    shape = resolver.get_shape_by_name("Doc")
+
+    decoded = decode_input(shape, {"seen": {"first": 1704067200, "last": 1704067200.5}})
+
+    assert decoded == {
+        "seen": {
+            "first": datetime(2024, 1, 1, tzinfo=UTC),
+            "last": datetime(2024, 1, 1, 0, 0, 0, 500000, tzinfo=UTC),
+        }
+    }
+
+
+def test_a_real_map_member_reaches_the_handler_as_a_dict() -> None:
+    shape = operation_model("personalize-runtime", "GetRecommendations").input_shape
+    params = {"campaignArn": "arn", "context": {"DEVICE": "phone", "TIME": "night"}}
+    assert decode_input(shape, params) == params
+
+
+def test_a_timestamp_member_that_is_not_a_datetime_is_written_as_given() -> None:
+    shape = operation_model("personalize", "DescribeDatasetGroup").output_shape
+    encoded = encode_output(shape, {"datasetGroup": {"creationDateTime": 1704067200.5}})
+    assert encoded == {"datasetGroup": {"creationDateTime": 1704067200.5}}
+
+
+def test_collections_and_dates_without_a_shape_are_written_as_json() -> None:
+    shape = operation_model("personalize", "DescribeDatasetGroup").output_shape
+    moment = datetime(2024, 1, 1, tzinfo=UTC)
+
+    encoded = encode_output(
+        shape,
+        {
+            "extra": {
+                "list": [moment, "x"],
+                "tuple": (b"\x00", 1),
+                "set": {"only"},
+                "day": date(2024, 2, 29),
+            }
+        },
+    )
+
+    assert encoded == {
+        "extra": {"list": [1704067200.0, "x"], "tuple": ["AA==", 1], "set": ["only"], "day": "2024-02-29"}
+    }
+    assert json.loads(dumps(encoded)) == encoded

@@ -200,6 +200,18 @@ def test_a_prefix_of_input_files(world: World) -> None:
     assert len(output_lines(world, "batch/out/b.json.out")) == 2
 
 
+def test_blank_input_lines_are_skipped(world: World) -> None:
+    version = trained(world)
+    source = world.put("input/gaps.json", '\n{"userId": "user-1"}\n   \n\n{"itemId": "item-3"}\n\n')
+    job = start_job(world, version, source, f"s3://{BUCKET}/gaps/", numResults=3)
+    world.pm.advance(JOB_TIME)
+    assert describe(world, job)["status"] == "ACTIVE"
+    # One output line per input line that holds something, in input order.
+    lines = output_lines(world, "gaps/gaps.json.out")
+    assert [line["input"] for line in lines] == [{"userId": "user-1"}, {"itemId": "item-3"}]
+    assert all(line["error"] is None and len(line["output"]["recommendedItems"]) == 3 for line in lines)
+
+
 def test_the_output_is_written_once(world: World) -> None:
     version = trained(world)
     source = world.put("input/users.json", jsonl({"userId": "user-0"}))
@@ -273,6 +285,37 @@ def test_missing_output_bucket_fails_the_job(world: World) -> None:
         "CREATE FAILED",
         "Could not find the bucket no-such-bucket of the output path s3://no-such-bucket/out/.",
     )
+
+
+def test_an_output_bucket_deleted_while_the_job_runs_gets_no_output(world: World) -> None:
+    version = trained(world)
+    source = world.put("input/users.json", jsonl({"userId": "user-0"}))
+    world.s3.create_bucket(Bucket="short-lived")
+    job = start_job(world, version, source, "s3://short-lived/out/")
+    world.s3.delete_bucket(Bucket="short-lived")
+    world.pm.advance(JOB_TIME)
+    # The bucket existed when the job was created, so the job succeeds; writing its output
+    # at the end finds no bucket, and nothing is written (or re-created) anywhere.
+    assert describe(world, job)["status"] == "ACTIVE"
+    assert [bucket["Name"] for bucket in world.s3.list_buckets()["Buckets"]] == [BUCKET]
+    assert keys(world, "") == ["input/users.json", "interactions.csv"]
+
+
+def test_an_output_path_s3_cannot_address_is_neither_checked_nor_written(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = trained(world)
+    source = world.put("input/users.json", jsonl({"userId": "user-0"}))
+    # "bad:bucket" fits the Personalize path pattern, but botocore refuses it as a bucket name
+    # before any request is made: whether it exists cannot be known in process.
+    with no_network(monkeypatch) as attempts:
+        job = start_job(world, version, source, "s3://bad:bucket/out/")
+        world.pm.advance(JOB_TIME)
+        described = describe(world, job)
+    assert (described["status"], described.get("failureReason")) == ("ACTIVE", None)
+    assert attempts == []
+    assert [bucket["Name"] for bucket in world.s3.list_buckets()["Buckets"]] == [BUCKET]
+    assert keys(world, "") == ["input/users.json", "interactions.csv"]
 
 
 def test_an_injected_failure_writes_nothing(pm: PersonalizeMock, world: World) -> None:

@@ -80,6 +80,16 @@ def test_popular_items_rank_by_interaction_count() -> None:
     assert popular[-1].cold and not popular[0].cold
 
 
+def test_a_ranking_is_a_sequence_over_the_catalogue() -> None:
+    model = items_model(SHOP, CATALOGUE, recipe="aws-popularity-count")
+    popular = model.popular()
+    assert len(popular) == 5  # a, b, c, d from the interactions, e from the Items dataset
+    assert len(model.popular(exclude="a")) == 4
+    assert popular[1:3] == [popular[1], popular[2]]
+    assert list(popular) == popular[:]
+    assert next(reversed(popular)) == popular[-1]
+
+
 def test_popularity_is_recency_weighted_and_trending_more_so() -> None:
     old = interactions(("u1", "old"), ("u2", "old"), ("u3", "old"), at=T0)
     new = interactions(("u4", "new"), ("u5", "new"), at=T0 + 20 * DAY)

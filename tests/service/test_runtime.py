@@ -438,6 +438,25 @@ def test_promotions_mark_their_share_of_the_list(shop: Shop) -> None:
     assert sum("promotionName" in entry for entry in one["itemList"]) == 1
 
 
+def test_a_promoted_item_ranked_below_the_results_still_gets_its_share(shop: Shop) -> None:
+    campaign = shop.campaign("aws-user-personalization")
+    hats = shop.filter('INCLUDE ItemID WHERE Items.GENRE IN ("hats")', "hats")
+    plain = ids(shop.runtime.get_recommendations(campaignArn=campaign, userId="u3"))
+    assert plain[-1] == "hat-1"  # never interacted with: ranked last
+    promoted = shop.runtime.get_recommendations(
+        campaignArn=campaign,
+        userId="u3",
+        numResults=2,
+        promotions=[{"name": "hat-day", "percentPromotedItems": 50, "filterArn": hats}],
+    )["itemList"]
+    # Half of 2 results is promoted: the best item, then the hat from the bottom of the list.
+    assert [(entry["itemId"], entry.get("promotionName")) for entry in promoted] == [
+        (plain[0], None),
+        ("hat-1", "hat-day"),
+    ]
+    assert_scores(promoted)
+
+
 def test_promotion_errors(shop: Shop) -> None:
     campaign = shop.campaign("aws-user-personalization")
     pending = shop.filter('INCLUDE ItemID WHERE Items.GENRE IN ("socks")', "pending", wait=False)
