@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore import handlers as botocore_handlers
@@ -23,9 +24,9 @@ from botocore import handlers as botocore_handlers
 from . import responses
 from .errors import EscapedRequestError, NotImplementedOperation, ServiceError, wire_code
 from .model import validate_input
-from .operations import handler_for
 
 if TYPE_CHECKING:
+    from .operations import Handler
     from .state import MockState
 
 #: The botocore service ids (hyphenized) this library answers for.
@@ -64,7 +65,7 @@ def _answer(
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:
         api_params = _params_from_body(params)
-    handler = handler_for(service, operation)
+    handler = lookup_handler(service, operation)
     if handler is None:
         raise NotImplementedOperation(service, operation)
     region = context.get("client_region") or "us-east-1"
@@ -75,6 +76,23 @@ def _answer(
         code = wire_code(error)
         return responses.error(url, protocol, state.status_for(service, code), code, error.message)
     return responses.success(url, protocol, output)
+
+
+def _load_table(service: str, operation: str) -> Handler | None:
+    # The operation table imports every service family (tens of milliseconds). Loading it at
+    # the first Personalize call instead of at `import personalize_mock` keeps the import cheap
+    # for every pytest session (the plugin entry point imports the package) that never calls
+    # Personalize. It then replaces itself with the table's lookup.
+    global lookup_handler
+    from .operations import handler_for
+
+    lookup_handler = handler_for
+    return handler_for(service, operation)
+
+
+#: The handler of a (service, operation), or ``None``; read it as a module attribute, it is
+#: rebound when the operation table loads.
+lookup_handler: Callable[[str, str], Handler | None] = _load_table
 
 
 def _params_from_body(request_dict: dict[str, Any]) -> dict[str, Any]:
@@ -92,9 +110,16 @@ def _refuse_send(request: Any, **_: Any) -> None:
         raise EscapedRequestError(getattr(request, "url", "<unknown>"))
 
 
+def _add_fast_path(**kwargs: Any) -> None:
+    from .fast_path import add_fast_path
+
+    add_fast_path(**kwargs)
+
+
 def _handler_specs() -> list[tuple[str, Any]]:
     specs: list[tuple[str, Any]] = []
     for service in SERVICES:
+        specs.append((f"creating-client-class.{service}", _add_fast_path))
         specs.append((f"before-parameter-build.{service}", _capture_params))
         specs.append((f"before-call.{service}", _answer))
         specs.append((f"before-send.{service}", _refuse_send))

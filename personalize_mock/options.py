@@ -126,6 +126,9 @@ class MockOptions:
     validate_responses: bool = False
     #: Training needs data (docs/usage.md "Data"); False lets tests of control flow skip imports.
     require_data: bool = True
+    #: Answer in the client's ``_make_api_call``, skipping botocore's per-call machinery
+    #: (docs/usage.md "Fast mode").
+    fast: bool = False
 
     @classmethod
     def build(
@@ -138,6 +141,7 @@ class MockOptions:
         freeze: bool = False,
         validate_responses: bool = False,
         require_data: bool = True,
+        fast: bool = False,
     ) -> MockOptions:
         """Validate user-given options (a typo must fail loudly, not be ignored)."""
         given_account: object = account_id  # callers without type checking pass anything
@@ -151,6 +155,7 @@ class MockOptions:
             freeze=bool(freeze),
             validate_responses=bool(validate_responses),
             require_data=bool(require_data),
+            fast=bool(fast),
         )
 
     def differences(self, other: MockOptions) -> list[str]:
@@ -163,6 +168,7 @@ class MockOptions:
             "freeze",
             "validate_responses",
             "require_data",
+            "fast",
         )
         return [name for name in names if _plain(getattr(self, name)) != _plain(getattr(other, name))]
 

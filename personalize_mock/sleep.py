@@ -10,7 +10,7 @@ mock started keeps the real function (documented in docs/clock.md).
 
 from __future__ import annotations
 
-import asyncio
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -19,7 +19,10 @@ from typing import Any
 from .clock import SimulatedClock
 
 _real_sleep = time.sleep
-_real_asyncio_sleep = asyncio.sleep
+#: ``asyncio.sleep`` as found the first time a mock started with asyncio loaded. asyncio is not
+#: imported here: it would add ~10 ms to every ``import personalize_mock`` (and so to every
+#: pytest start, through the plugin entry point) for users who never use it.
+_real_asyncio_sleep: Any = None
 
 
 class SimulatedSleep:
@@ -29,6 +32,7 @@ class SimulatedSleep:
         self.clock = clock
         self.owner_thread = owner_thread
         self._saved: tuple[Callable[[float], None], Any] | None = None
+        self._saved_asyncio: Any = None
 
     def sleep(self, seconds: float) -> None:
         if threading.get_ident() != self.owner_thread:
@@ -47,16 +51,27 @@ class SimulatedSleep:
         return await _real_asyncio_sleep(0, result)
 
     def install(self) -> None:
-        self._saved = (time.sleep, asyncio.sleep)
-        # setattr: the replacements' signatures are narrower than typeshed's.
+        global _real_asyncio_sleep
+        # Only a loaded asyncio is patched: code that awaits asyncio.sleep has imported it
+        # before the mock starts (an async test, pytest-asyncio, aiobotocore all do).
+        self._saved_asyncio = sys.modules.get("asyncio")
+        saved_asyncio_sleep = None
+        if self._saved_asyncio is not None:
+            saved_asyncio_sleep = self._saved_asyncio.sleep
+            if _real_asyncio_sleep is None:
+                _real_asyncio_sleep = saved_asyncio_sleep
+            self._saved_asyncio.sleep = self.asyncio_sleep
+        self._saved = (time.sleep, saved_asyncio_sleep)
+        # setattr: the replacement's signature is narrower than typeshed's.
         setattr(time, "sleep", self.sleep)  # noqa: B010
-        setattr(asyncio, "sleep", self.asyncio_sleep)  # noqa: B010
 
     def uninstall(self) -> None:
         if self._saved is not None:
             setattr(time, "sleep", self._saved[0])  # noqa: B010
-            setattr(asyncio, "sleep", self._saved[1])  # noqa: B010
+            if self._saved_asyncio is not None:
+                self._saved_asyncio.sleep = self._saved[1]
             self._saved = None
+            self._saved_asyncio = None
 
 
 def real_sleep() -> Callable[[float], None]:

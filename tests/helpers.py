@@ -39,7 +39,7 @@ CAMPAIGN_ARN = f"arn:aws:personalize:{REGION}:{DEFAULT_ACCOUNT}:campaign/c"
 #: The real functions, captured when the tests are imported (no mock is active then).
 ORIGINAL_SEND = botocore.httpsession.URLLib3Session.__dict__["send"]
 ORIGINAL_TIME_SLEEP = sleep_module.real_sleep()
-ORIGINAL_ASYNCIO_SLEEP = sleep_module._real_asyncio_sleep
+ORIGINAL_ASYNCIO_SLEEP = asyncio.sleep
 
 
 def env_snapshot() -> dict[str, str | None]:

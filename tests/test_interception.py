@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import boto3
@@ -337,3 +339,27 @@ def test_custom_endpoint_url_is_still_intercepted(monkeypatch: pytest.MonkeyPatc
         assert arn.startswith(f"arn:aws:personalize:{REGION}:")
     assert attempts == []
     assert_reset()
+
+
+LAZY_TABLE_SCRIPT = """
+import sys
+import boto3
+import personalize_mock
+from personalize_mock import mock_personalize
+assert "personalize_mock.operations" not in sys.modules, "import loaded the operation table"
+with mock_personalize():
+    client = boto3.client("personalize", region_name="us-east-1")
+    assert "personalize_mock.operations" not in sys.modules, "activation loaded the table"
+    assert client.list_dataset_groups()["datasetGroups"] == []
+    assert "personalize_mock.operations" in sys.modules
+print("ok")
+"""
+
+
+def test_the_operation_table_loads_at_the_first_call_not_at_import() -> None:
+    # A fresh interpreter: in this process the table is loaded already.
+    completed = subprocess.run(
+        [sys.executable, "-c", LAZY_TABLE_SCRIPT], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "ok"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import math
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -236,3 +238,35 @@ def test_async_activation_patches_asyncio_sleep() -> None:
 
     assert asyncio.run(body()) == 30
     assert_reset()
+
+
+LAZY_ASYNCIO_SCRIPT = """
+import sys, time
+import personalize_mock
+from personalize_mock import mock_personalize
+assert "asyncio" not in sys.modules, "import personalize_mock loaded asyncio"
+real_time_sleep = time.sleep
+with mock_personalize() as pm:
+    assert "asyncio" not in sys.modules, "starting a mock loaded asyncio"
+    time.sleep(60)
+    import asyncio  # first imported while the mock is active: its sleep stays the real one
+    real_asyncio_sleep = asyncio.sleep
+    asyncio.run(asyncio.sleep(0))
+    assert pm.state.clock.offset == 60
+assert time.sleep is real_time_sleep and asyncio.sleep is real_asyncio_sleep
+with mock_personalize() as pm:  # now loaded before the start: replaced, then restored
+    assert asyncio.sleep is not real_asyncio_sleep
+    asyncio.run(asyncio.sleep(30))
+    assert pm.state.clock.offset == 30
+assert asyncio.sleep is real_asyncio_sleep
+print("ok")
+"""
+
+
+def test_asyncio_is_patched_only_when_loaded_before_the_mock_starts() -> None:
+    # A fresh interpreter: the test process has asyncio loaded already.
+    completed = subprocess.run(
+        [sys.executable, "-c", LAZY_ASYNCIO_SCRIPT], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "ok"
