@@ -13,6 +13,7 @@ import freezegun.api
 import pytest
 from helpers import assert_reset, client
 
+from personalize_mock import clock as clock_module
 from personalize_mock import mock_personalize
 from personalize_mock.clock import SimulatedClock, active_freezegun_factory, to_datetime, to_seconds
 from personalize_mock.options import DEFAULT_DURATIONS
@@ -34,6 +35,17 @@ def test_to_seconds() -> None:
 def test_to_seconds_refuses_non_durations(value: Any) -> None:
     with pytest.raises(TypeError):
         to_seconds(value)
+
+
+def test_to_datetime_memo_stays_bounded_and_exact() -> None:
+    base = 1_700_000_000.0
+    limit = clock_module.DATETIME_MEMO_LIMIT
+    for step in range(limit + 10):
+        moment = base + step / 1000
+        assert to_datetime(moment) == datetime.fromtimestamp(moment, timezone.utc)
+    assert len(clock_module._DATETIMES) <= limit
+    # Repeated reads hand out one (immutable) object.
+    assert to_datetime(base) is to_datetime(base)
 
 
 def test_to_datetime_is_aware_utc() -> None:

@@ -147,3 +147,16 @@ def test_fake_credentials_object_round_trip(unset_credentials: None, monkeypatch
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "set-later")
     fake.uninstall()
     assert os.environ["AWS_SECRET_ACCESS_KEY"] == "set-later"
+
+
+def test_values_already_fake_are_left_alone_and_the_rest_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")  # a suite that sets moto's test values
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real/looking/secret")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    before = env_snapshot()
+    credentials = FakeCredentials()
+    credentials.install()
+    assert_fake_credentials()
+    assert credentials._saved == {"AWS_SECRET_ACCESS_KEY": "real/looking/secret", "AWS_SESSION_TOKEN": None}
+    credentials.uninstall()
+    assert env_snapshot() == before

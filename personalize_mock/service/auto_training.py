@@ -25,7 +25,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputException
-from .lifecycle import ACTIVE, IN_FLIGHT
+from .lifecycle import IN_FLIGHT
 from .training_data import auto_run_has_data
 
 if TYPE_CHECKING:
@@ -85,11 +85,11 @@ def _scheduled_run(
 
 
 def _run(backend: RegionBackend, solution: Solution, at: float, generation: int, first: bool) -> None:
-    from .solution_versions import AUTOMATIC, AUTOTRAIN, in_flight_count, start_version, versions_of
+    from .solution_versions import AUTOMATIC, AUTOTRAIN, in_flight_quota_reached, start_version, versions_of
 
+    # Only a deletion takes an ACTIVE solution out of ACTIVE, and it bumps the generation:
+    # a run of the current generation always finds its solution ACTIVE.
     if generation != solution.auto_generation or not solution.perform_auto_training:
-        return
-    if solution.status(at) != ACTIVE:
         return
     _schedule(backend, solution, at + _interval_seconds(solution), first=False)
     existing = list(versions_of(backend, solution, at))
@@ -98,7 +98,7 @@ def _run(backend: RegionBackend, solution: Solution, at: float, generation: int,
         return
     if any(version.status(at) in IN_FLIGHT for version in existing):
         return
-    if in_flight_count(backend, at) >= backend.quota("solution_versions_in_flight"):
+    if in_flight_quota_reached(backend, at):
         return
     # Choice (docs/choices.md): "the last training" is the newest version, whatever its status.
     last_training = max((version.created for version in existing), default=None)

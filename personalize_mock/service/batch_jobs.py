@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidInputException, ResourceInUseException
+from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from .catalogue import Recipe
-from .common import check_quota, failure, in_flight_message, timestamps
+from .common import failure, in_flight_message, timestamps
 from .filters import Filter, get_filter
 from .lifecycle import ACTIVE, CREATING, Timeline
 from .solution_versions import SolutionVersion, versions
@@ -100,8 +100,8 @@ def num_results(params: Mapping[str, Any], maximum: int) -> int:
 def check_in_flight(backend: RegionBackend, collection: Collection[Any], quota_key: str, now: float) -> None:
     """``LimitExceededException`` when the region already has the most jobs in flight."""
     limit = backend.quota(quota_key)
-    running = collection.count_in_flight(now, lambda job: job.status(now) in CREATING)
-    check_quota(running, limit, in_flight_message(limit))
+    if collection.in_flight_reaches(now, lambda job: job.status(now) in CREATING, limit):
+        raise LimitExceededException(in_flight_message(limit))
 
 
 def fill(job: BatchJob, params: Mapping[str, Any], version: SolutionVersion, count: int) -> None:

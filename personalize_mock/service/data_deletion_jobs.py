@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ResourceNotFoundException
+from ..errors import LimitExceededException, ResourceNotFoundException
 from ..options import PENDING_SHARE
 from .common import (
-    check_quota,
     list_output,
     require_active,
     require_unused_arn,
@@ -87,13 +86,13 @@ def create_data_deletion_job(backend: RegionBackend, params: Mapping[str, Any]) 
     require_active(group, now, "Dataset group")
     data_source = s3_data_source(params["dataSource"])
     limit = backend.quota("data_deletion_jobs_pending_per_dataset_group")
-    pending = collection.count_in_flight(now, lambda job: job.group is group and job.status(now) == PENDING)
-    check_quota(
-        pending,
-        limit,
-        f"Cannot create a data deletion job. More than {limit} data deletion jobs with PENDING status "
-        f"in dataset group {group.arn}.",
-    )
+    if collection.in_flight_reaches(
+        now, lambda job: job.group is group and job.status(now) == PENDING, limit
+    ):
+        raise LimitExceededException(
+            f"Cannot create a data deletion job. More than {limit} data deletion jobs with PENDING status "
+            f"in dataset group {group.arn}."
+        )
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
     timeline, reason = _timeline(backend, created)

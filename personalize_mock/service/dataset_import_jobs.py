@@ -18,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import InvalidInputException
+from ..errors import InvalidInputException, LimitExceededException
 from . import s3_access
 from .common import (
-    check_quota,
     failure,
     in_flight_message,
     list_output,
@@ -84,8 +83,8 @@ def create_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any])
     require_active(dataset, now, "Dataset")
     data_source = s3_data_source(params["dataSource"])
     limit = backend.quota("dataset_import_jobs_in_flight")
-    in_flight = collection.count_in_flight(now, lambda job: job.status(now) in CREATING)
-    check_quota(in_flight, limit, in_flight_message(limit))
+    if collection.in_flight_reaches(now, lambda job: job.status(now) in CREATING, limit):
+        raise LimitExceededException(in_flight_message(limit))
     tags = tags_from(backend, params)
     # Choice (docs/choices.md): read once, now, after every synchronous check; rows visible when ACTIVE.
     records, file_failure = read_import(backend, dataset, data_source["dataLocation"], now)
@@ -137,9 +136,8 @@ def read_import(
             # Choice (docs/choices.md): an empty prefix fails like a missing object.
             return None, f"Could not find any {CSV_SUFFIX} object under {location}."
         return None, f"Could not find the object {location}."
-    schema = schemas(backend).find(dataset.schema_arn(now), now)
-    if schema is None:
-        return None, None
+    # The dataset is ACTIVE, so its schema exists: DeleteSchema refuses a schema in use.
+    schema = schemas(backend).get(dataset.schema_arn(now), now)
     fields = schema_fields(schema.text)
     rows: list[Record] = []
     try:

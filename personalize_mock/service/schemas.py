@@ -8,6 +8,7 @@ dataset uses it (:func:`check_schema_for`).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -82,6 +83,9 @@ def check_schema_for(schema: Schema, dataset_type: str, group_domain: str | None
         )
 
 
+# Test suites create the same few schema texts over and over; the parsed field names are
+# immutable, so each text is parsed once (exceptions are not cached: a bad text fails each time).
+@functools.lru_cache(maxsize=256)
 def parse_avro_fields(text: str) -> frozenset[str]:
     """The field names of an Avro record schema; ``InvalidInputException`` if it is not one."""
     try:

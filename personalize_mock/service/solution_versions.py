@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import InvalidInputException, ResourceInUseException
+from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..options import PENDING_SHARE
 from .common import (
-    check_quota,
     failure,
     in_flight_message,
     list_output,
@@ -119,8 +118,10 @@ def check_update_allowed(backend: RegionBackend, solution: Solution, now: float)
         raise InvalidInputException(NO_NEW_DATA)
 
 
-def in_flight_count(backend: RegionBackend, now: float) -> int:
-    return versions(backend).count_in_flight(now, lambda version: version.status(now) in IN_FLIGHT)
+def in_flight_quota_reached(backend: RegionBackend, now: float) -> bool:
+    """Whether the region trains as many versions at once as its quota allows."""
+    limit = backend.quota("solution_versions_in_flight")
+    return versions(backend).in_flight_reaches(now, lambda version: version.status(now) in IN_FLIGHT, limit)
 
 
 def start_version(
@@ -171,8 +172,8 @@ def create_solution_version(backend: RegionBackend, params: Mapping[str, Any]) -
         )
     if mode == UPDATE:
         check_update_allowed(backend, solution, now)
-    limit = backend.quota("solution_versions_in_flight")
-    check_quota(in_flight_count(backend, now), limit, in_flight_message(limit))
+    if in_flight_quota_reached(backend, now):
+        raise LimitExceededException(in_flight_message(backend.quota("solution_versions_in_flight")))
     tags = tags_from(backend, params)
     version = start_version(
         backend,

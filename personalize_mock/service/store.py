@@ -67,7 +67,8 @@ class Collection(Generic[R]):
         # parent), and those that may still have work in flight.
         self.undeleted = 0
         self.undeleted_by_parent: dict[str, int] = {}
-        self.unsettled: list[R] = []
+        # (when it settles, seq, resource), a heap: resources that may still have work in flight.
+        self.unsettled: list[tuple[float, int, R]] = []
 
     def add(self, resource: R) -> R:
         self.by_arn[resource.arn] = resource
@@ -77,7 +78,7 @@ class Collection(Generic[R]):
             self.by_parent.setdefault(parent, []).append(resource)
         self.undeleted += 1
         self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
-        self.unsettled.append(resource)
+        heapq.heappush(self.unsettled, (resource.settles_at(), resource.seq, resource))
         return resource
 
     def mark_deleting(self, resource: R) -> None:
@@ -92,16 +93,30 @@ class Collection(Generic[R]):
             return self.undeleted
         return self.undeleted_by_parent.get(parent, 0)
 
-    def count_in_flight(self, now: float, predicate: Callable[[R], bool]) -> int:
-        """Resources with work in flight at ``now`` that satisfy ``predicate``.
+    def in_flight_reaches(self, now: float, predicate: Callable[[R], bool], limit: int) -> bool:
+        """Whether at least ``limit`` resources satisfying ``predicate`` have work in flight.
 
-        Only resources that have not settled are visited; settled ones are dropped from the
-        candidates for good (settling is final unless the resource is acted on, and an
-        action that restarts work — none does for in-flight quotas — would re-add it).
+        Only resources that have not settled are candidates. Settled ones leave the heap for
+        good (settling is final: no action restarts work of the kinds with in-flight quotas);
+        one whose work was rescheduled later (a stop) goes back under its new time. While
+        fewer candidates remain than ``limit`` the answer needs no predicate at all, so a
+        create costs the same however many resources are in flight below the quota.
         """
-        still = [resource for resource in self.unsettled if resource.settles_at() > now]
-        self.unsettled = still
-        return sum(1 for resource in still if predicate(resource))
+        heap = self.unsettled
+        while heap and heap[0][0] <= now:
+            _, seq, resource = heapq.heappop(heap)
+            settles = resource.settles_at()
+            if settles > now:
+                heapq.heappush(heap, (settles, seq, resource))
+        if len(heap) < limit:
+            return False
+        found = 0
+        for _, _, resource in heap:
+            if predicate(resource):
+                found += 1
+                if found >= limit:
+                    return True
+        return False
 
     def find(self, arn: str, now: float) -> R | None:
         """The resource with ``arn``, or ``None`` if it never existed or is gone."""
@@ -148,9 +163,11 @@ class Collection(Generic[R]):
 
 
 def _remove_sorted(items: list[R], resource: R) -> None:
+    # ``discard`` only removes a resource it found by ARN, and a stored resource is in the
+    # overall list and in its parent's, both in seq order: it is at the bisected index.
     index = bisect_left(items, resource.seq, key=lambda item: item.seq)
-    if index < len(items) and items[index] is resource:
-        del items[index]
+    assert items[index] is resource
+    del items[index]
 
 
 def partition_for(region: str) -> str:
