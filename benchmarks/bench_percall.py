@@ -18,6 +18,7 @@ flight, as a test that creates a handful of resources would see it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 import json
@@ -29,6 +30,7 @@ import boto3
 from bench_core import Contender, Series, Settings, clean_session, interleave, loop, perf_counter_ns
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
+from botocore.validate import validate_parameters
 
 from personalize_mock import mock_personalize
 from personalize_mock.operations import TABLE
@@ -36,6 +38,10 @@ from personalize_mock.options import DEFAULT_QUOTAS
 
 CHUNK = 20
 FRESH = "floor + fresh copy"
+#: personalize_mock with ``fast=True`` (answers in the client's ``_make_api_call``).
+FAST = "fast mode"
+#: botocore's ``validate_parameters`` alone on the same arguments: what fast mode keeps.
+VALIDATION = "validation alone"
 SCHEMA_FLOOR = "floor (schema ops)"
 LIST_SIZE = 10
 CREATE_REGION = "us-east-1"
@@ -203,6 +209,30 @@ def _stubbed_create(
     return _chunked(call, "stub", queue)
 
 
+def _fast(pm: Any, contender: Contender) -> Contender:
+    """``contender`` with the active mock in fast mode for the batch (switched untimed).
+
+    The mock's options are swapped for the batch instead of starting a second mock, so the
+    normal and fast paths are interleaved against the same state in one run.
+    """
+    normal = pm.state.options
+    fast = dataclasses.replace(normal, fast=True)
+
+    def run(n: int) -> int:
+        pm.state.options = fast
+        try:
+            return contender(n)
+        finally:
+            pm.state.options = normal
+
+    return run
+
+
+def _validation(client: Any, operation: str, kwargs: Callable[[], dict[str, Any]]) -> Contender:
+    shape = client.meta.service_model.operation_model(operation).input_shape
+    return loop(lambda: validate_parameters(kwargs(), shape))
+
+
 def run(settings: Settings) -> PerCall:
     from moto import mock_aws
 
@@ -309,6 +339,13 @@ def _measure(settings: Settings, family: Family, pm: Any) -> PerCall:
                 "personalize_mock": _chunked(
                     lambda name: getattr(mock_create, family.create)(**family.create_kwargs(name)), "pm"
                 ),
+                FAST: _fast(
+                    pm,
+                    _chunked(
+                        lambda name: getattr(mock_create, family.create)(**family.create_kwargs(name)), "pmf"
+                    ),
+                ),
+                VALIDATION: _validation(mock_create, create_op, lambda: family.create_kwargs("validated")),
                 "Stubber": _stubbed_create(
                     stubber,
                     family.create,
@@ -333,6 +370,8 @@ def _measure(settings: Settings, family: Family, pm: Any) -> PerCall:
                 "floor": loop(lambda: getattr(floor, family.describe)(**describe_arg)),
                 FRESH: loop(lambda: getattr(fresh, family.describe)(**describe_arg)),
                 "personalize_mock": loop(lambda: getattr(mock_read, family.describe)(**describe_arg)),
+                FAST: _fast(pm, loop(lambda: getattr(mock_read, family.describe)(**describe_arg))),
+                VALIDATION: _validation(mock_read, describe_op, lambda: describe_arg),
                 "Stubber": _stubbed(
                     stubber,
                     family.describe,
@@ -349,6 +388,8 @@ def _measure(settings: Settings, family: Family, pm: Any) -> PerCall:
                 "floor": loop(lambda: getattr(floor, family.list)()),
                 FRESH: loop(lambda: getattr(fresh, family.list)()),
                 "personalize_mock": loop(lambda: getattr(mock_read, family.list)()),
+                FAST: _fast(pm, loop(lambda: getattr(mock_read, family.list)())),
+                VALIDATION: _validation(mock_read, list_op, dict),
                 "Stubber": _stubbed(
                     stubber, family.list, canned[list_op], lambda: getattr(stubbed, family.list)()
                 ),
@@ -363,6 +404,12 @@ def _measure(settings: Settings, family: Family, pm: Any) -> PerCall:
                 FRESH: loop(lambda: fresh.describe_solution_version(solutionVersionArn=version_arn)),
                 "personalize_mock": loop(
                     lambda: mock_versions.describe_solution_version(solutionVersionArn=version_arn)
+                ),
+                FAST: _fast(
+                    pm, loop(lambda: mock_versions.describe_solution_version(solutionVersionArn=version_arn))
+                ),
+                VALIDATION: _validation(
+                    mock_versions, "DescribeSolutionVersion", lambda: {"solutionVersionArn": version_arn}
                 ),
                 "Stubber": _stubbed(
                     stubber,
@@ -381,6 +428,17 @@ def _measure(settings: Settings, family: Family, pm: Any) -> PerCall:
                     lambda _: mock_versions.create_solution_version(solutionArn=solution_arn),
                     "pm",
                     settle_versions,
+                ),
+                FAST: _fast(
+                    pm,
+                    _chunked(
+                        lambda _: mock_versions.create_solution_version(solutionArn=solution_arn),
+                        "pmf",
+                        settle_versions,
+                    ),
+                ),
+                VALIDATION: _validation(
+                    mock_versions, "CreateSolutionVersion", lambda: {"solutionArn": solution_arn}
                 ),
                 "Stubber": _stubbed_create(
                     stubber,

@@ -6,10 +6,10 @@ Usage::
     python benchmarks/run.py --quick    # smaller batches and sizes (well under a minute)
 
 Everything is measured in this one process (fresh interpreters only for import time and first
-activations) and printed as Markdown tables: medians of interleaved batches, ratios taken round
-by round. Targets are printed beside each figure and judged "met" / "missed"; nothing is
-asserted. Progress goes to stderr, the report to stdout. docs/performance.md explains the
-method and records a full run.
+activations; server mode talks to servers in child processes) and printed as Markdown tables:
+medians of interleaved batches, ratios taken round by round. Targets are printed beside each
+figure and judged "met" / "missed"; nothing is asserted. Progress goes to stderr, the report
+to stdout. docs/performance.md explains the method and records a full run.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ import bench_fresh
 import bench_lifecycle
 import bench_percall
 import bench_scale
+import bench_server
 from bench_core import Series, Settings, paired_ratio
 
 OTHER_HEADER = "| measurement | personalize_mock | comparison | ratio | target | met? |"
 #: The multiplication sign, kept out of string literals (ruff RUF001 reads it as a letter x).
 X = "\u00d7"
-SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh")
+SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh", "server")
 
 PER_CALL_LIMIT = 1.10
 MOTO_FACTOR = 5.0
@@ -121,6 +122,41 @@ def per_call_rows(report: Report, result: bench_percall.PerCall) -> list[str]:
         '"floor + fresh copy" is the bare floor returning a new copy of the same response each time '
         "(new dicts, lists and datetimes): the allocation any mock that keeps state pays, without "
         "validation, state, status logic or request ids."
+    )
+    return rows
+
+
+FAST_LIMIT_US = 10.0
+FAST_MOTO_FACTOR = 40.0
+
+
+def fast_rows(report: Report, result: bench_percall.PerCall) -> list[str]:
+    """The stretch target: fast mode near validation alone, far ahead of moto."""
+    rows = [
+        "| operation | fast mode µs | validation alone µs | normal path µs | normal ÷ fast | moto ÷ fast "
+        "| target | met? |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in result.rows:
+        found = row.results
+        fast, alone, mock = (
+            found[bench_percall.FAST],
+            found[bench_percall.VALIDATION],
+            found["personalize_mock"],
+        )
+        moto = found.get("moto")
+        moto_ratio = paired_ratio(moto, fast) if moto else None
+        target = f"≤ {FAST_LIMIT_US:.0f} µs" + (
+            f"; ≥ {FAST_MOTO_FACTOR:.0f}{X} faster than moto" if moto else ""
+        )
+        ok = fast.median <= FAST_LIMIT_US and (moto_ratio is None or moto_ratio >= FAST_MOTO_FACTOR)
+        cells = [us(fast.median), us(alone.median), us(mock.median), f"{paired_ratio(mock, fast):.1f}{X}"]
+        cells += [f"{moto_ratio:.0f}{X}" if moto_ratio else "—", target, verdict(ok)]
+        rows.append(f"| {row.label}: {row.mock_operation} | " + " | ".join(cells) + " |")
+    report.notes.append(
+        "Fast mode is measured on the same clients and state as the normal path: the mock's options "
+        'are switched to `fast=True` for each of its batches. "validation alone" is botocore\'s '
+        "`validate_parameters` on the same arguments, the part of a call fast mode keeps from botocore."
     )
     return rows
 
@@ -308,6 +344,38 @@ def scale_rows(report: Report, result: bench_scale.Scale) -> None:
     )
 
 
+def server_rows(report: Report, result: bench_server.ServerBench) -> None:
+    for row in result.rows:
+        report.track(row.results)
+        mock, moto = row.results[bench_server.MOCK], row.results.get(bench_server.MOTO)
+        how = (
+            "through boto3 (`endpoint_url`, its own connection pool)"
+            if row.client == "boto3"
+            else "raw AWS JSON 1.1 requests on one keep-alive `http.client` connection"
+        )
+        rate = bench_server.requests_per_second
+        report.add_other(
+            f"server mode on loopback, {row.label}: requests per second, {how}",
+            f"{rate(mock):,.0f} req/s ({us(mock.median)} µs per request)",
+            f"moto's server: {rate(moto):,.0f} req/s ({us(moto.median)} µs)"
+            if moto
+            else str(result.moto_skipped),
+            f"{paired_ratio(moto, mock):.1f}{X} moto's rate" if moto else "—",
+            "—",
+            None,
+        )
+    closed = result.closed_share
+    if bench_server.MOTO in closed:
+        report.notes.append(
+            "Server mode: both servers run as child processes with their defaults (`personalize-mock "
+            "serve`, `python -m moto.server`). moto's server (werkzeug's development server) closed the "
+            f"connection after {closed[bench_server.MOTO]:.0%} of its responses (`Connection: close`), so "
+            "the client opened a new loopback TCP connection for each of its requests; personalize_mock's "
+            f"closed it after {closed[bench_server.MOCK]:.0%}. moto's server also logs every request to "
+            "stderr (here a temporary file); personalize_mock's logs none at its default level."
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small batches and sizes (under a minute)")
@@ -326,18 +394,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     facts = bench_core.machine()
     per_call: list[str] = []
+    fast: list[str] = []
     family = bench_percall.mock_family()
     if step("activation"):
         activation_rows(report, bench_activation.run(settings, family.list))
     if step("percall"):
-        per_call = per_call_rows(report, bench_percall.run(settings))
+        per_call_result = bench_percall.run(settings)
+        per_call = per_call_rows(report, per_call_result)
+        fast = fast_rows(report, per_call_result)
     if step("lifecycle"):
         lifecycle_rows(report, bench_lifecycle.run(settings))
     if step("scale"):
         scale_rows(report, bench_scale.run(settings))
     if step("fresh"):
         fresh_rows(report, bench_fresh.measure(settings.fresh_runs))
-    report.add_other("server mode", "not measured yet", "—", "—", "—", None)
+    if step("server"):
+        server_rows(report, bench_server.run(settings))
     elapsed = time.perf_counter() - began
     facts["load average (end)"] = bench_core.machine()["load average"]
 
@@ -352,8 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if per_call:
         out += ["## Per-call latency (µs per call)", "", *per_call, ""]
+        out += ["## Fast mode (`mock_personalize(fast=True)`, µs per call)", "", *fast, ""]
     out += [
-        "## Activation, per-test cost, lifecycle, scale, import",
+        "## Activation, per-test cost, lifecycle, scale, import, server mode",
         "",
         OTHER_HEADER,
         "|---|---|---|---|---|---|",

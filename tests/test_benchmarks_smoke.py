@@ -25,6 +25,8 @@ def test_benchmarks_quick_run_prints_the_tables() -> None:
     assert "# personalize_mock benchmarks (smoke run)" in out
     assert "## Per-call latency (µs per call)" in out
     assert "| operation | floor µs | floor + fresh copy µs | personalize_mock µs | Stubber µs |" in out
+    assert "## Fast mode (`mock_personalize(fast=True)`, µs per call)" in out
+    assert "| describe: DescribeSchema |" in out.split("## Fast mode", 1)[1]
     assert "| measurement | personalize_mock | comparison | ratio | target | met? |" in out
     for row in (
         "enter+exit `with pm:`",
@@ -33,6 +35,7 @@ def test_benchmarks_quick_run_prints_the_tables() -> None:
         "DescribeSolutionVersion with",
         "memory per stored solution version",
         "`import personalize_mock` on top of `import boto3`",
-        "| server mode | not measured yet |",
+        "server mode on loopback, CreateSchema (fresh names): requests per second",
+        "server mode on loopback, DescribeSchema: requests per second, through boto3",
     ):
         assert row in out, row

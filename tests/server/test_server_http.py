@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import logging
 import re
 import socket
 from collections.abc import Mapping
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ from botocore.exceptions import ClientError
 from server_helpers import Live
 
 from personalize_mock.operations import CONTROL_PLANE, EVENTS
+from personalize_mock.server import MockServer, ServerApp, httpd
 
 REQUEST_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 JSON_11 = "application/x-amz-json-1.1"
@@ -222,6 +226,18 @@ def test_a_bad_content_length_is_answered_and_the_connection_closed(live: Live) 
     assert b"Connection: close" in answer
 
 
+def test_a_client_that_asks_to_close_is_told_the_connection_closes(live: Live) -> None:
+    request = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"X-Amz-Target: AmazonPersonalize.ListDatasetGroups\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    answer = exchange(live, request)  # returns once the server has closed the connection
+
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert b"Connection: close\r\n" in answer
+    assert answer.endswith(b'\r\n\r\n{"datasetGroups":[]}')
+
+
 def test_a_body_shorter_than_announced_is_answered_not_awaited(live: Live) -> None:
     answer = exchange(live, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}", shutdown=True)
 
@@ -266,3 +282,123 @@ def test_connections_are_kept_alive_between_requests(live: Live) -> None:
     answer = exchange(live, request + request + closing)
 
     assert answer.count(b"HTTP/1.1 200 OK") == 3
+
+
+@pytest.mark.parametrize("length", [b"-1", b"16777217"])
+def test_a_content_length_out_of_bounds_is_answered_without_reading(live: Live, length: bytes) -> None:
+    answer = exchange(live, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"Content-Length " + length + b" is outside 0..16777216." in answer
+    assert b"Connection: close" in answer
+
+
+CHUNKED = (
+    b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonPersonalize.ListRecipes\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("chunks", "message"),
+    [
+        (b"zz\r\n{}\r\n0\r\n\r\n", b"Malformed chunked encoding."),
+        (b"1000001\r\n", b"The body is larger than 16777216 bytes."),
+        (b"a\r\n{}", b"The chunked body ended early."),
+    ],
+)
+def test_a_broken_chunked_body_is_answered_and_the_connection_closed(
+    live: Live, chunks: bytes, message: bytes
+) -> None:
+    answer = exchange(live, CHUNKED + chunks, shutdown=True)
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert message in answer
+    assert b"SerializationException" in answer
+    assert b"Connection: close" in answer
+    assert answer.count(b"HTTP/1.1 ") == 1
+
+
+def test_chunked_trailers_are_consumed_and_the_connection_stays_usable(live: Live) -> None:
+    with_trailers = CHUNKED + b"2\r\n{}\r\n0\r\nX-Checksum: abc\r\nX-Other: def\r\n\r\n"
+    closing = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AmazonPersonalize.ListRecipes\r\n"
+        b"Content-Length: 2\r\nConnection: close\r\n\r\n{}"
+    )
+
+    answer = exchange(live, with_trailers + closing)
+
+    assert answer.count(b"HTTP/1.1 200 OK") == 2
+    assert b"HTTP/1.1 400" not in answer
+
+
+def test_head_answers_the_headers_without_the_body(live: Live) -> None:
+    connection = http.client.HTTPConnection(live.host, live.port, timeout=30)
+    try:
+        connection.request("HEAD", "/nowhere")
+        head = connection.getresponse()
+        head_body = head.read()
+        # The same connection serves the next request: no body bytes were left on the wire.
+        connection.request(
+            "POST", "/", body=b"{}", headers={"X-Amz-Target": "AmazonPersonalize.ListDatasetGroups"}
+        )
+        after = connection.getresponse()
+        after_body = json.loads(after.read())
+    finally:
+        connection.close()
+
+    assert head.status == 400
+    assert head.getheader("x-amzn-ErrorType") == "UnknownOperationException"
+    assert int(head.getheader("Content-Length") or 0) > 0
+    assert head_body == b""
+    assert (after.status, after_body) == (200, {"datasetGroups": []})
+
+
+def test_the_address_family_follows_the_host_literal() -> None:
+    # Checked without binding, so it holds on machines without an IPv6 loopback too.
+    assert httpd.address_family("::1") is socket.AF_INET6
+    assert httpd.address_family("127.0.0.1") is socket.AF_INET
+    assert httpd.address_family("localhost") is socket.AF_INET
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback on this machine")
+def test_an_ipv6_host_is_served_and_bracketed_in_the_url() -> None:
+    with MockServer("::1") as server:
+        url = server.url
+        groups = Live(server).client().list_dataset_groups()["datasetGroups"]
+
+    assert url == f"http://[::1]:{server.port}"
+    assert groups == []
+
+
+def test_starting_a_running_server_again_is_refused() -> None:
+    with MockServer() as server:
+        with pytest.raises(RuntimeError, match="the server is already running"):
+            server.start()
+        still_serving = Live(server).client().list_dataset_groups()["datasetGroups"]
+
+    assert still_serving == []
+
+
+def test_a_server_stopped_before_it_started_still_saves_its_state(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.bin"
+    server = MockServer(state_file=state_file)
+    created = server.app.handle(
+        "POST", "/", {"X-Amz-Target": "AmazonPersonalize.CreateDatasetGroup"}, b'{"name": "kept"}'
+    )
+
+    server.stop()
+
+    assert created.status == 200
+    restored = ServerApp.create(state_file=state_file)
+    groups = restored.state.backends["us-east-1"].collections["dataset_group"]
+    assert list(groups.by_arn) == [json.loads(created.body)["datasetGroupArn"]]
