@@ -7,6 +7,7 @@ lifecycle reported in ``latestSolutionUpdate``; its settings take effect when it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -163,10 +164,20 @@ def _check_incremental(recipe: Recipe, perform_incremental_update: bool) -> None
         )
 
 
-def _check_schedule(config: Mapping[str, Any] | None) -> None:
+def _check_solution_config(config: Mapping[str, Any] | None) -> None:
     expression = ((config or {}).get("autoTrainingConfig") or {}).get("schedulingExpression")
     if expression is not None:
         auto_training.interval_days(expression)
+    threshold = (config or {}).get("eventValueThreshold")
+    if threshold is not None:
+        # Choice (docs/choices.md): the model types it as a string; text that is not a finite
+        # number is refused here rather than silently training without a threshold.
+        try:
+            number = float(threshold)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise InvalidInputException(f"solutionConfig.eventValueThreshold {threshold!r} is not a number.")
 
 
 def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,7 +190,7 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     recipe = _choose_recipe(backend, params)
     incremental = bool(params.get("performIncrementalUpdate", False))
     _check_incremental(recipe, incremental)
-    _check_schedule(params.get("solutionConfig"))
+    _check_solution_config(params.get("solutionConfig"))
     limit = backend.quota("solutions_per_dataset_group")
     check_quota(
         collection.count_undeleted(group.arn),
@@ -281,7 +292,7 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     if solution.update is not None and solution.update.timeline.status(now) not in TERMINAL:
         raise ResourceInUseException(f"Solution {solution.arn} has an update in progress.")
     config = params.get("solutionUpdateConfig")
-    _check_schedule(config)
+    _check_solution_config(config)
     incremental = params.get("performIncrementalUpdate")
     if incremental is not None:
         _check_incremental(solution.training_recipe(), bool(incremental))

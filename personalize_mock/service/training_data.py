@@ -92,11 +92,9 @@ def training_failure(backend: RegionBackend, solution: Solution, at: float) -> s
 
 
 def _threshold(config: Mapping[str, Any] | None) -> float | None:
+    # CreateSolution refused any value that is not a finite number.
     value = (config or {}).get("eventValueThreshold")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+    return float(value) if value is not None else None
 
 
 def _filtered(

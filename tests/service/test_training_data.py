@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import moto
 import pytest
+from botocore.exceptions import ClientError
 from data_world import (
     ENOUGH,
     REGION,
@@ -204,17 +205,20 @@ def test_event_value_threshold_filters(world: World) -> None:
     assert _failure(world.train(high)) == FEW_INTERACTIONS
 
 
-def test_an_event_value_threshold_that_is_not_a_number_filters_nothing(world: World) -> None:
-    # The model types eventValueThreshold as a string and CreateSolution accepts any text;
-    # one that is not a number sets no threshold, so all 1000 interactions count.
+def test_an_event_value_threshold_filters_and_must_be_a_number(world: World) -> None:
+    # The model types eventValueThreshold as a string: "1.0" drops the 0.5-valued fifth of
+    # the 1000 interactions below the training minimum; text that is no number is refused.
     rows = [[*row, 2.0 if index % 5 else 0.5] for index, row in enumerate(interaction_rows(50, 20))]
     header = ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE"]
     world.load(world.dataset(), world.put("interactions.csv", csv_text(header, rows)))
     assert _failure(world.train(world.solution(solutionConfig={"eventValueThreshold": "1.0"}))) == (
         FEW_INTERACTIONS
     )
-    unparsable = world.solution(solutionConfig={"eventValueThreshold": "high"})
-    assert _failure(world.train(unparsable)) is None
+    for text in ("high", "nan", "inf"):
+        with pytest.raises(ClientError) as refused:
+            world.solution(solutionConfig={"eventValueThreshold": text})
+        assert refused.value.response["Error"]["Code"] == "InvalidInputException"
+        assert f"eventValueThreshold {text!r} is not a number" in refused.value.response["Error"]["Message"]
 
 
 def test_streamed_interactions_count_and_survive_a_full_import(pm: PersonalizeMock, world: World) -> None:
