@@ -100,6 +100,15 @@ def test_other_data_without_interactions_fails(bare: World) -> None:
     assert _failure(bare.train(bare.solution())) == NO_INTERACTIONS
 
 
+def test_the_needed_dataset_is_found_among_others(bare: World) -> None:
+    # An items dataset created first is looked at and passed over before the interactions one.
+    bare.load(bare.dataset("ITEMS"), "s3://anywhere/items.csv")
+    interactions = bare.dataset()
+    assert _failure(bare.train(bare.solution())) == NO_INTERACTIONS  # found, but no data yet
+    bare.load(interactions, "s3://anywhere/interactions.csv")
+    assert _failure(bare.train(bare.solution())) is None
+
+
 def test_an_import_still_running_is_not_data(pm: PersonalizeMock, bare: World) -> None:
     dataset = bare.dataset()
     job = bare.start_import(dataset, "s3://anywhere/interactions.csv")
