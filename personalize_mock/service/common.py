@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -162,9 +163,16 @@ def start_deletion(
 
 def timestamps(resource: Resource, now: float) -> dict[str, Any]:
     """``creationDateTime`` and ``lastUpdatedDateTime`` as botocore would parse them."""
+    # last_updated() inlined: this runs for every described and every listed resource.
+    created = resource.created
+    starts = resource.timeline.starts
+    index = len(starts) - 1
+    while index > 0 and starts[index] > now:
+        index -= 1
+    changed = math.floor(starts[index] * 1000) / 1000
     return {
-        "creationDateTime": to_datetime(resource.created),
-        "lastUpdatedDateTime": to_datetime(last_updated(resource.created, resource.timeline, now)),
+        "creationDateTime": to_datetime(created),
+        "lastUpdatedDateTime": to_datetime(changed if changed > created else created),
     }
 
 

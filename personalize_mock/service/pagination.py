@@ -67,12 +67,13 @@ def paginate(
         end = len(items)
         if token is not None:
             end = bisect_left(items, decode_token(token, listing), key=lambda item: item.seq)
-        candidates = (items[i] for i in range(end - 1, -1, -1))
+        # map over indices: a C-level walk from the bisected start, not a copy of the list.
+        candidates = map(items.__getitem__, range(end - 1, -1, -1))
     else:
         start = 0
         if token is not None:
             start = bisect_right(items, decode_token(token, listing), key=lambda item: item.seq)
-        candidates = (items[i] for i in range(start, len(items)))
+        candidates = map(items.__getitem__, range(start, len(items)))
     page: list[T] = []
     for item in candidates:
         if not keep(item):
