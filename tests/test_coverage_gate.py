@@ -37,7 +37,9 @@ def test_the_readme_test_command_measures_and_reports() -> None:
     command = readme.split("<!-- test-command -->", 1)[1].split("<!-- /test-command -->", 1)[0]
     steps = [step.strip() for step in command.strip().strip("`").removeprefix("sh").split("&&")]
     assert steps.index("coverage erase") < steps.index("coverage run -m pytest -n 2")
-    assert steps[-2:] == ["coverage combine -q", "coverage report"]
+    assert steps[-3:-1] == ["coverage combine -q", "coverage report"]
+    # Then the suite again at both ends of the supported botocore range (tox.ini).
+    assert steps[-1] == "tox -e lowest,newest"
 
 
 def test_every_exclusion_says_why() -> None:

@@ -35,7 +35,8 @@ DEMO = ROOT / "examples" / "lifecycle_demo.py"
 
 TEST_COMMAND = (
     "python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' "
-    "&& coverage erase && coverage run -m pytest -n 2 && coverage combine -q && coverage report"
+    "&& coverage erase && coverage run -m pytest -n 2 && coverage combine -q && coverage report "
+    "&& tox -e lowest,newest"
 )
 DEMO_COMMAND = (
     "python -m venv .venv && . .venv/bin/activate && pip install -e '.[examples]' "
