@@ -73,8 +73,12 @@ def test_fuzzed_calls_succeed_or_raise_a_modeled_error(
     def run(data: st.DataObject) -> None:
         tight = data.draw(st.booleans(), label="tight quotas")
         require_data = data.draw(st.booleans(), label="require_data")
+        # Fast mode answers through its own entry point: the same promises hold there.
+        fast = data.draw(st.booleans(), label="fast mode")
         quotas = fuzzing.TIGHT_QUOTAS if tight else None
-        with mock_personalize(validate_responses=True, quotas=quotas, require_data=require_data) as pm:
+        with mock_personalize(
+            validate_responses=True, quotas=quotas, require_data=require_data, fast=fast
+        ) as pm:
             world = fuzzing.build_world(pm, clients["personalize"], tight=tight)
             params = fuzz_params(data, operation, service, world)
             response, error = fuzzing.call(clients[service], operation, params)
