@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -153,3 +154,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         patch.setattr(socket, "create_connection", refuse("socket.create_connection"))
         patch.setattr(socket, "getaddrinfo", refuse("socket.getaddrinfo"))
         yield attempts
+
+
+def run_fresh_interpreter(script: str) -> str:
+    """Run ``script`` with ``python -c`` in a new interpreter; its stdout, or fail with its stderr.
+
+    For what a test process cannot show any more: what importing or first use loads.
+    """
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import boto3
@@ -19,6 +17,7 @@ from helpers import (
     ensure_unimplemented,
     handlerless_botocore_session,
     no_network,
+    run_fresh_interpreter,
     without_global_handlers,
 )
 
@@ -357,9 +356,5 @@ print("ok")
 
 
 def test_the_operation_table_loads_at_the_first_call_not_at_import() -> None:
-    # A fresh interpreter: in this process the table is loaded already.
-    completed = subprocess.run(
-        [sys.executable, "-c", LAZY_TABLE_SCRIPT], capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "ok"
+    # A fresh interpreter: in this process it is loaded already.
+    assert run_fresh_interpreter(LAZY_TABLE_SCRIPT) == "ok"

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from helpers import ORIGINAL_ASYNCIO_SLEEP, ORIGINAL_TIME_SLEEP, assert_reset, client
+from helpers import ORIGINAL_ASYNCIO_SLEEP, ORIGINAL_TIME_SLEEP, assert_reset, client, run_fresh_interpreter
 
 from personalize_mock import PersonalizeMock, mock_personalize
 from personalize_mock import sleep as sleep_module
@@ -264,9 +262,5 @@ print("ok")
 
 
 def test_asyncio_is_patched_only_when_loaded_before_the_mock_starts() -> None:
-    # A fresh interpreter: the test process has asyncio loaded already.
-    completed = subprocess.run(
-        [sys.executable, "-c", LAZY_ASYNCIO_SCRIPT], capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "ok"
+    # A fresh interpreter: in this process it is loaded already.
+    assert run_fresh_interpreter(LAZY_ASYNCIO_SCRIPT) == "ok"
