@@ -26,8 +26,7 @@ from botocore.client import BaseClient
 from botocore.validate import ParamValidationDecorator, validate_parameters
 
 from . import interception, responses
-from .errors import NotImplementedOperation, ServiceError, wire_code
-from .model import validate_input
+from .errors import ServiceError, wire_code
 
 
 # botocore ships no type information: BaseClient is Any to mypy.
@@ -44,12 +43,10 @@ class FastPathClient(BaseClient):  # type: ignore[misc]
         # Config(parameter_validation=...) or the profile's parameter_validation setting).
         if isinstance(self._serializer, ParamValidationDecorator):
             validate_parameters(api_params, service_model.operation_model(operation_name).input_shape)
-        handler = interception.lookup_handler(service, operation_name)
-        if handler is None:
-            raise NotImplementedOperation(service, operation_name)
         try:
-            validate_input(service, operation_name, api_params)
-            output = state.dispatch(service, operation_name, handler, self.meta.region_name, api_params)
+            output = interception.run_operation(
+                state, service, operation_name, self.meta.region_name, api_params
+            )
         except ServiceError as error:
             code = wire_code(error)
             status = state.status_for(service, code)

@@ -65,17 +65,29 @@ def _answer(
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:
         api_params = _params_from_body(params)
-    handler = lookup_handler(service, operation)
-    if handler is None:
-        raise NotImplementedOperation(service, operation)
     region = context.get("client_region") or "us-east-1"
     try:
-        validate_input(service, operation, api_params)
-        output = state.dispatch(service, operation, handler, region, api_params)
+        output = run_operation(state, service, operation, region, api_params)
     except ServiceError as error:
         code = wire_code(error)
         return responses.error(url, protocol, state.status_for(service, code), code, error.message)
     return responses.success(url, protocol, output)
+
+
+def run_operation(
+    state: MockState, service: str, operation: str, region: str, api_params: dict[str, Any]
+) -> dict[str, Any]:
+    """What both in-process paths (this module's and fast mode's) do with a call.
+
+    ``NotImplementedOperation`` when no handler exists, then the model constraints botocore
+    skips, then the handler; service errors propagate as ``ServiceError`` for the caller to
+    turn into its kind of error response.
+    """
+    handler = lookup_handler(service, operation)
+    if handler is None:
+        raise NotImplementedOperation(service, operation)
+    validate_input(service, operation, api_params)
+    return state.dispatch(service, operation, handler, region, api_params)
 
 
 def _load_table(service: str, operation: str) -> Handler | None:
