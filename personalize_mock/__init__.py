@@ -7,7 +7,7 @@ or the ``personalize_mock`` pytest fixture).
 
 from __future__ import annotations
 
-from .errors import EscapedRequestError, NotImplementedOperation, PersonalizeMockError
+from .errors import EscapedRequestError, NotImplementedOperation, PersonalizeMockError, StalledPollingError
 from .interception import install_global_handlers, patch_client
 from .mock import PersonalizeMock, mock_personalize
 
@@ -16,6 +16,7 @@ __all__ = [
     "NotImplementedOperation",
     "PersonalizeMock",
     "PersonalizeMockError",
+    "StalledPollingError",
     "mock_personalize",
     "patch_client",
 ]

@@ -50,6 +50,60 @@ class EscapedRequestError(PersonalizeMockError):
         )
 
 
+class StalledPollingError(PersonalizeMockError):
+    """The code kept polling resources that can no longer change (docs/clock.md "Stalled polling").
+
+    Raised from the simulated ``time.sleep`` (or ``asyncio.sleep``) of a polling loop once it
+    has slept the mock's ``stall_after`` simulated seconds while reading only resources in a
+    final state, with nothing in flight. On AWS the same loop would wait forever.
+
+    ``resources`` maps each ARN the loop read (or the operation it kept calling, when refused)
+    to its status and failure reason; ``slept`` is the simulated seconds slept meanwhile.
+    """
+
+    #: Resources named in the message; the rest are counted.
+    NAMED = 10
+
+    def __init__(self, resources: dict[str, tuple[str, str | None]], slept: float) -> None:
+        self.resources = resources
+        self.slept = slept
+        described = [_describe_polled(key, status, reason) for key, status, reason in _items(resources)]
+        if len(described) > self.NAMED:
+            described = [*described[: self.NAMED], f"and {len(described) - self.NAMED} more"]
+        super().__init__(
+            f"stalled polling: {'; '.join(described)}. Nothing is in flight, so none of this can "
+            f"change any more, and the code has slept {_readable(slept)} since it last "
+            "changed; on AWS this loop would wait forever. Make the loop stop on a failed "
+            "status (or give it a deadline on time.time(), which follows the simulated clock), "
+            "or pass stall_after= to mock_personalize (None switches this check off)."
+        )
+
+
+def _items(resources: dict[str, tuple[str, str | None]]) -> list[tuple[str, str, str | None]]:
+    return [(key, status, reason) for key, (status, reason) in resources.items()]
+
+
+def _describe_polled(key: str, status: str, reason: str | None) -> str:
+    if not key.startswith("arn:"):
+        # An operation that kept being refused.
+        return f"{key} was {status}" + (f" ({reason})" if reason else "")
+    resource = key.split(":", 5)[-1]
+    parts = resource.split("/")
+    kind = parts[0].replace("-", " ")
+    if kind == "solution" and len(parts) > 2:
+        kind = "solution version"
+    text = f"{kind} {key} is {status}"
+    return text + (f" ({reason})" if reason else "")
+
+
+def _readable(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:g} simulated hours"
+    if seconds >= 60:
+        return f"{seconds / 60:g} simulated minutes"
+    return f"{seconds:g} simulated seconds"
+
+
 class ServiceError(Exception):
     """A modeled error of the Personalize services; ``code`` is the wire error code."""
 

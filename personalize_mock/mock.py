@@ -22,6 +22,7 @@ from .guard import SendGuard
 from .interception import active
 from .model import operation_model
 from .options import MockOptions
+from .polling import PollingWatch
 from .sleep import SimulatedSleep
 from .state import MockState
 
@@ -39,7 +40,13 @@ class _Activation:
         self.depth = 0
         self.credentials = FakeCredentials()
         self.guard = SendGuard()
-        self.sleep = SimulatedSleep(state.clock, state.owner_thread) if state.options.simulate_sleep else None
+        options = state.options
+        self.sleep: SimulatedSleep | None = None
+        if options.simulate_sleep:
+            watch = None
+            if options.stall_after is not None:
+                watch = PollingWatch(options.stall_after, state.work_in_flight)
+            self.sleep = SimulatedSleep(state.clock, state.owner_thread, watch)
         self.freezer: Any = None
 
     def install(self) -> None:
@@ -53,14 +60,21 @@ class _Activation:
             # freezegun now reports the mock's time itself; a restored state's offset (the only
             # non-zero one at this point) must not be added a second time.
             self.state.clock.offset = 0.0
+        elif self.state.options.wall_clock:
+            # One world: time.time() and datetime.now() of the code under test read the
+            # simulated time (unless freezegun or the user's time-machine already drives it).
+            self.state.clock.drive_wall_clock()
         if self.sleep is not None:
             self.sleep.install()
+            self.state.polling = self.sleep.watch
         active.state = self.state
 
     def uninstall(self) -> None:
         active.state = None
+        self.state.polling = None
         if self.sleep is not None:
             self.sleep.uninstall()
+        self.state.clock.release_wall_clock()
         if self.freezer is not None:
             self.freezer.stop()
             self.freezer = None
@@ -306,6 +320,8 @@ def mock_personalize(
     validate_responses: bool = ...,
     require_data: bool = ...,
     fast: bool = ...,
+    wall_clock: bool = ...,
+    stall_after: Seconds | None = ...,
 ) -> PersonalizeMock: ...
 
 
@@ -324,7 +340,11 @@ def mock_personalize(target: Any = None, /, **options: Any) -> Any:
     needs interactions data, as on AWS; default on — pass ``False`` for tests that only
     exercise training control flow, see docs/usage.md), ``fast`` (answer Personalize clients
     before botocore's per-call machinery: ~10 µs instead of ~80 µs per call, with client
-    event hooks skipped; see docs/usage.md "Fast mode").
+    event hooks skipped; see docs/usage.md "Fast mode"), ``wall_clock`` (``time.time()``,
+    ``datetime.now()`` and friends of the whole process follow the simulated clock; default
+    on, see docs/clock.md "One clock"), ``stall_after`` (simulated seconds of polling on
+    resources that can no longer change before ``StalledPollingError``; default 6 hours,
+    ``None`` switches the check off; see docs/clock.md "Stalled polling").
     """
     mock = PersonalizeMock(MockOptions.build(**options))
     if target is None:

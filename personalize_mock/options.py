@@ -85,6 +85,11 @@ DEFAULT_QUOTAS: Mapping[str, int] = MappingProxyType(
 )
 
 DEFAULT_ACCOUNT_ID = "123456789012"
+#: How long code may keep polling resources that can no longer change before the mock says so
+#: (docs/clock.md "Stalled polling"): twice the 3-hour deadline of AWS's own samples, so
+#: their timeout path runs first, and far longer than any wait on work still in flight,
+#: which never counts.
+DEFAULT_STALL_AFTER = 6 * HOUR
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
 
@@ -129,6 +134,12 @@ class MockOptions:
     #: Answer in the client's ``_make_api_call``, skipping botocore's per-call machinery
     #: (docs/usage.md "Fast mode").
     fast: bool = False
+    #: The process's wall clock (``time.time()``, ``datetime.now()``) follows the simulated
+    #: clock while the mock is active (docs/clock.md "One clock").
+    wall_clock: bool = True
+    #: Simulated seconds of polling on resources that can no longer change before
+    #: :class:`~personalize_mock.errors.StalledPollingError`; ``None`` never raises it.
+    stall_after: float | None = DEFAULT_STALL_AFTER
 
     @classmethod
     def build(
@@ -142,6 +153,8 @@ class MockOptions:
         validate_responses: bool = False,
         require_data: bool = True,
         fast: bool = False,
+        wall_clock: bool = True,
+        stall_after: Seconds | None = DEFAULT_STALL_AFTER,
     ) -> MockOptions:
         """Validate user-given options (a typo must fail loudly, not be ignored)."""
         given_account: object = account_id  # callers without type checking pass anything
@@ -156,6 +169,8 @@ class MockOptions:
             validate_responses=bool(validate_responses),
             require_data=bool(require_data),
             fast=bool(fast),
+            wall_clock=bool(wall_clock),
+            stall_after=_stall_after(stall_after),
         )
 
     def differences(self, other: MockOptions) -> list[str]:
@@ -169,8 +184,19 @@ class MockOptions:
             "validate_responses",
             "require_data",
             "fast",
+            "wall_clock",
+            "stall_after",
         )
         return [name for name in names if _plain(getattr(self, name)) != _plain(getattr(other, name))]
+
+
+def _stall_after(value: Seconds | None) -> float | None:
+    if value is None:
+        return None
+    seconds = to_seconds(value)
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(f"stall_after must be a positive, finite duration or None, got {value!r}")
+    return seconds
 
 
 def _plain(value: Any) -> Any:

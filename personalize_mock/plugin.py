@@ -20,7 +20,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(**options): options of the personalize_mock fixture "
-        "(account_id, durations, quotas, simulate_sleep, freeze, validate_responses, require_data, fast)",
+        "(account_id, durations, quotas, simulate_sleep, freeze, validate_responses, require_data, fast, "
+        "wall_clock, stall_after)",
     )
 
 

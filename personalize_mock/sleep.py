@@ -10,6 +10,7 @@ mock started keeps the real function (documented in docs/clock.md).
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .clock import SimulatedClock
+from .polling import PollingWatch
 
 _real_sleep = time.sleep
 #: ``asyncio.sleep`` as found the first time a mock started with asyncio loaded. asyncio is not
@@ -28,9 +30,11 @@ _real_asyncio_sleep: Any = None
 class SimulatedSleep:
     """Replaces ``time.sleep`` and ``asyncio.sleep`` while installed."""
 
-    def __init__(self, clock: SimulatedClock, owner_thread: int) -> None:
+    def __init__(self, clock: SimulatedClock, owner_thread: int, watch: PollingWatch | None = None) -> None:
         self.clock = clock
         self.owner_thread = owner_thread
+        #: Raises StalledPollingError from a sleep of a loop that can no longer end.
+        self.watch = watch
         self._saved: tuple[Callable[[float], None], Any] | None = None
         self._saved_asyncio: Any = None
 
@@ -40,12 +44,16 @@ class SimulatedSleep:
             return
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
+        if self.watch is not None and 0 < seconds < math.inf:
+            self.watch.before_sleep(seconds)
         self.clock.advance(seconds)
 
     async def asyncio_sleep(self, delay: float, result: Any = None) -> Any:
         if threading.get_ident() != self.owner_thread:
             return await _real_asyncio_sleep(delay, result)
         if delay > 0:
+            if self.watch is not None and delay < math.inf:
+                self.watch.before_sleep(delay)
             self.clock.advance(delay)
         # Still yield to the event loop once, as a real sleep would.
         return await _real_asyncio_sleep(0, result)

@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .clock import SimulatedClock
-from .errors import COMMON_ERRORS
+from .errors import COMMON_ERRORS, ServiceError
 from .faults import Faults
 from .model import assert_valid_output, service_model
 from .options import MockOptions
+from .polling import PollingWatch
 from .service.store import RegionBackend
 
 Handler = Callable[[RegionBackend, Mapping[str, Any]], dict[str, Any]]
@@ -33,6 +34,8 @@ class MockState:
         self.backends: dict[str, RegionBackend] = {}
         #: The thread whose ``time.sleep`` moves the simulated clock.
         self.owner_thread = threading.get_ident()
+        #: Watches for stalled polling while an activation simulates sleep (None otherwise).
+        self.polling: PollingWatch | None = None
 
     @property
     def rng(self) -> random.Random:
@@ -80,7 +83,16 @@ class MockState:
             # late (nobody called its region) still gets its own time as creationDateTime.
             for each in self.backends.values():
                 each.run_due()
-            output = handler(backend, params)
+            try:
+                output = handler(backend, params)
+            except ServiceError as error:
+                watch = self.polling
+                if watch is not None:
+                    watch.record(operation, error, refused=True)
+                raise
+            watch = self.polling
+            if watch is not None:
+                watch.record(operation, output)
         if self.options.validate_responses:
             assert_valid_output(service, operation, output)
         return output
@@ -103,7 +115,22 @@ class MockState:
                         latest = max(latest, resource.settles_at())
         return latest
 
+    def work_in_flight(self) -> bool:
+        """Whether any resource in any region still has work in flight (scheduled runs excluded)."""
+        now = self.clock.time()
+        with self.lock:
+            for backend in self.backends.values():
+                backend.run_due()
+                for collection in backend.collections.values():
+                    if collection.in_flight_reaches(now, _anything, 1):
+                        return True
+        return False
+
     def reset(self) -> None:
         with self.lock:
             self.backends.clear()
             self.faults.clear()
+
+
+def _anything(_: object) -> bool:
+    return True

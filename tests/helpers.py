@@ -82,6 +82,9 @@ def assert_reset(env_before: Mapping[str, str | None] | None = None) -> None:
     freezegun_api = sys.modules.get("freezegun.api")
     if freezegun_api is not None:
         assert not freezegun_api.freeze_factories, "freezegun left running"
+    time_machine = sys.modules.get("time_machine")
+    if time_machine is not None:
+        assert not time_machine.traveller_stack, "the wall clock is still travelling"
 
 
 _shared_session: list[boto3.session.Session] = []
