@@ -322,6 +322,10 @@ class Recipe:
     domain: str | None = None
     listed: bool = True
     supports_update_training: bool = False
+    #: solutionConfig.eventsConfig is accepted (User-Personalization-v2, Personalized-Ranking-v2).
+    supports_events_config: bool = False
+    #: solutionConfig.optimizationObjective is accepted (User-Personalization, Personalized-Ranking).
+    supports_optimization_objective: bool = False
     seq: int = 0
 
     def arn(self, partition: str) -> str:
@@ -350,6 +354,8 @@ def _custom(
     feature_transformation: str | None = None,
     listed: bool = True,
     supports_update_training: bool = False,
+    supports_events_config: bool = False,
+    supports_optimization_objective: bool = False,
 ) -> Recipe:
     return Recipe(
         name=name,
@@ -361,6 +367,8 @@ def _custom(
         created=created,
         listed=listed,
         supports_update_training=supports_update_training,
+        supports_events_config=supports_events_config,
+        supports_optimization_objective=supports_optimization_objective,
     )
 
 
@@ -382,6 +390,13 @@ def _domain(
     )
 
 
+# Which recipes accept an events configuration and an optimization objective is the developer
+# guide's: "If you use the User-Personalization-v2 recipe or Personalized-Ranking-v2 recipe, you
+# can optimize [...] with an events configuration"
+# (https://docs.aws.amazon.com/personalize/latest/dg/optimizing-solution-events-config.html);
+# "If you use the User-Personalization recipe or Personalized-Ranking recipe, you can optimize
+# [...] for an objective" (https://docs.aws.amazon.com/personalize/latest/dg/optimizing-solution-for-objective.html).
+#
 # Where §6.1 says a recipe's type is only its category (not stated on the recipe page), the
 # category is what DescribeRecipe reports: the real value is UNCONFIRMED.
 _RECIPE_LIST: tuple[Recipe, ...] = (
@@ -390,6 +405,7 @@ _RECIPE_LIST: tuple[Recipe, ...] = (
         USER_PERSONALIZATION,
         "Recommends items for a user from their interaction history, scaling to large catalogues.",
         _USER_PERSONALIZATION_V2,
+        supports_events_config=True,
     ),
     _custom(
         "aws-user-personalization",
@@ -397,6 +413,7 @@ _RECIPE_LIST: tuple[Recipe, ...] = (
         "Recommends items for a user from their interactions while exploring new and cold items.",
         _LAUNCH,
         supports_update_training=True,
+        supports_optimization_objective=True,
     ),
     _custom(
         "aws-trending-now",
@@ -420,6 +437,7 @@ _RECIPE_LIST: tuple[Recipe, ...] = (
         PERSONALIZED_RANKING,
         "Ranks a given list of items for a user, scaling to large catalogues.",
         _RANKING_V2,
+        supports_events_config=True,
     ),
     _custom(
         "aws-personalized-ranking",
@@ -427,6 +445,7 @@ _RECIPE_LIST: tuple[Recipe, ...] = (
         "Ranks a given list of items for a user by predicted interest.",
         _LAUNCH,
         feature_transformation="JSON-percentile-filtering",
+        supports_optimization_objective=True,
     ),
     _custom(
         "aws-semantic-similarity",

@@ -4,9 +4,15 @@ A model is built from the records that count when it was trained (when a solutio
 version's training started, a recommender's last training) and cached per model key; it
 is learned again only if the batches that count at that time change.
 
+* What is learned from: the interactions the solution's event filters keep, each counting
+  with its weight (:class:`~personalize_mock.service.training_data.EventSelection`:
+  ``eventType``, ``eventValueThreshold``, ``eventsConfig``) — the events the training
+  minimums were counted on.
 * Popularity: interactions per item, weighted by recency (half-life 30 days, 1 day for the
-  trending recipes, none for the popularity-count recipes).
-* Co-occurrence: for each user's latest distinct items, every pair counts once per user.
+  trending recipes, none for the popularity-count recipes) and by the event's weight.
+* Co-occurrence: for each user's latest distinct items, every pair counts once per user,
+  scaled by how strongly the user interacted with each item (the weight of their strongest
+  event on it).
 * POPULAR_ITEMS ranks by popularity; RELATED_ITEMS by co-occurrence with the given item
   (discounted by the other item's popularity, like SIMS) then popularity; USER_PERSONALIZATION
   by co-occurrence with the user's history (recent items weigh more, same discount) blended
@@ -14,6 +20,9 @@ is learned again only if the batches that count at that time change.
   list the same way; PERSONALIZED_ACTIONS does the same over actions and action
   interactions (taken > viewed > not taken).
 * Items known only from the Items dataset (no interactions) get a small exploration score.
+* An optimization objective (``solutionConfig.optimizationObjective``) raises personalized
+  scores of items with higher values in its Items column, more so the higher its
+  ``objectiveSensitivity``.
 * Without readable data (none, or only opaque imports) a synthetic catalogue stands in:
   ``item-1`` … ``item-100`` (``action-1`` … ``action-25``), with popularity and affinities
   drawn from a hash of the dataset group ARN, so the same inputs always give the same answer.
@@ -28,13 +37,14 @@ from __future__ import annotations
 import hashlib
 import math
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .catalogue import PERSONALIZED_ACTIONS
-from .data_views import DataView, Interaction, PerKind, counting_batches, data_view, same_batches
+from .data_views import DataView, Interaction, PerKind, counting_batches, data_view, number, same_batches
 from .store import RegionBackend
+from .training_data import EventSelection, event_selection
 
 if TYPE_CHECKING:
     from .solution_versions import SolutionVersion
@@ -62,6 +72,11 @@ POPULARITY_SHARE = 0.2
 EXPLORATION_SHARE = 0.05
 #: Weight of action interaction event types (the three the service knows).
 ACTION_EVENT_WEIGHTS = {"TAKEN": 1.0, "VIEWED": 0.25, "NOT_TAKEN": 0.0}
+#: How much an optimization objective may raise a score, per ``objectiveSensitivity``: the item
+#: with the column's highest value gets ``1 + share`` times its relevance score. MEDIUM when
+#: the sensitivity is not given (the documentation names no default).
+OBJECTIVE_SHARES = {"OFF": 0.0, "LOW": 0.25, "MEDIUM": 0.5, "HIGH": 1.0}
+DEFAULT_SENSITIVITY = "MEDIUM"
 
 
 def unit(*parts: str) -> float:
@@ -133,6 +148,8 @@ class Model:
         synthetic: bool,
         weight: Callable[[Interaction], float],
         relative_scores: bool = False,
+        strengths: dict[str, dict[str, float]] | None = None,
+        boost: dict[str, float] | None = None,
     ) -> None:
         self.catalogue = tuple(catalogue)
         self.known = frozenset(self.catalogue)
@@ -142,8 +159,12 @@ class Model:
         self.synthetic = synthetic
         self.weight = weight
         self.relative_scores = relative_scores
+        #: Per user, how strongly they interacted with each item of their history (default 1).
+        self.strengths = strengths or {}
+        #: Per item, the factor an optimization objective applies to personalized scores.
+        self.boost = boost or {}
         self._cooc: dict[str, dict[str, float]] | None = None
-        self._users_with: dict[str, int] = {}
+        self._users_with: dict[str, float] = {}
         least = min(popularity.values(), default=1.0)
         # Items without interactions (only in the Items dataset) are explored a little.
         self.base = {
@@ -156,17 +177,23 @@ class Model:
 
     @property
     def cooc(self) -> dict[str, dict[str, float]]:
-        """Users who have both items, per pair (built on first use: popularity needs none)."""
+        """Users who have both items, per pair (built on first use: popularity needs none).
+
+        Each user counts with the product of their strengths on the two items (1 when every
+        event weighs the same), and ``_users_with`` sums each item's strengths.
+        """
         if self._cooc is None:
             cooc: dict[str, dict[str, float]] = {}
-            users_with: dict[str, int] = {}
-            for history in self.histories.values():
+            users_with: dict[str, float] = {}
+            for user, history in self.histories.items():
+                strength = self.strengths.get(user, {})
                 for a in history:
-                    users_with[a] = users_with.get(a, 0) + 1
+                    sa = strength.get(a, 1.0)
+                    users_with[a] = users_with.get(a, 0.0) + sa
                     row = cooc.setdefault(a, {})
                     for b in history:
                         if b != a:
-                            row[b] = row.get(b, 0.0) + 1.0
+                            row[b] = row.get(b, 0.0) + sa * strength.get(b, 1.0)
             self._cooc, self._users_with = cooc, users_with
         return self._cooc
 
@@ -231,16 +258,24 @@ class Model:
             return self._blend(drawn, pool)
         if not history:
             # A cold user: popular items.
-            return {item: self.base[item] for item in pool}
+            return self._boosted({item: self.base[item] for item in pool})
         affinity: dict[str, float] = {}
         cooc, users_with = self.cooc, self._users_with
+        # Items the user only met after training (live events) count fully.
+        own = self.strengths.get(user_id, {})
         for age, seen in enumerate(reversed(history)):
-            recency = 0.9**age
+            recency = 0.9**age * own.get(seen, 1.0)
             for other, count in cooc.get(seen, {}).items():
                 # Discounted like SIMS, or the bestsellers would top every user's list.
                 strength = recency * count / math.sqrt(users_with[other])
                 affinity[other] = affinity.get(other, 0.0) + strength
-        return self._blend(affinity, pool)
+        return self._boosted(self._blend(affinity, pool))
+
+    def _boosted(self, raw: dict[str, float]) -> dict[str, float]:
+        """``raw`` raised by the optimization objective, if the model has one."""
+        if not self.boost:
+            return raw
+        return {item: score * self.boost.get(item, 1.0) for item, score in raw.items()}
 
     def for_user(self, user_id: str, history: Sequence[str]) -> Ranking:
         """Every item for the user, best first."""
@@ -278,6 +313,7 @@ def _learn(
     synthetic_size: int,
     prefix: str,
     relative_scores: bool = False,
+    boost: dict[str, float] | None = None,
 ) -> Model:
     if not catalogue:
         items = [f"{prefix}-{n}" for n in range(1, synthetic_size + 1)]
@@ -288,10 +324,12 @@ def _learn(
     newest = max((event.timestamp for event in events), default=0.0)
     popularity: dict[str, float] = {}
     sequences: dict[str, list[tuple[float, int, str]]] = {}
+    weighted = False
     for order, event in enumerate(events):
         strength = weight(event)
         if strength <= 0:
             continue
+        weighted = weighted or strength != 1.0
         decay = 1.0 if half_life is None else 0.5 ** ((newest - event.timestamp) / half_life)
         popularity[event.target] = popularity.get(event.target, 0.0) + strength * decay
         sequences.setdefault(event.user, []).append((event.timestamp, order, event.target))
@@ -307,7 +345,29 @@ def _learn(
         synthetic=False,
         weight=weight,
         relative_scores=relative_scores,
+        strengths=_strengths(events, weight) if weighted else None,
+        boost=boost,
     )
+
+
+def _strengths(
+    events: Sequence[Interaction], weight: Callable[[Interaction], float]
+) -> dict[str, dict[str, float]]:
+    """Per user and item, the weight of the user's strongest event on it, where it is not 1.
+
+    Only needed when some event weighs other than 1, so most models skip this second pass.
+    """
+    strongest: dict[tuple[str, str], float] = {}
+    for event in events:
+        strength = weight(event)
+        if strength > 0:
+            pair = (event.user, event.target)
+            strongest[pair] = max(strongest.get(pair, 0.0), strength)
+    strengths: dict[str, dict[str, float]] = {}
+    for (user, target), strength in strongest.items():
+        if strength != 1.0:
+            strengths.setdefault(user, {})[target] = strength
+    return strengths
 
 
 def _catalogue(*sources: Iterable[str]) -> list[str]:
@@ -315,21 +375,71 @@ def _catalogue(*sources: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(item for source in sources for item in source))
 
 
-def learn_items(view: DataView, *, seed: str, recipe_name: str, event_type: str | None) -> Model:
-    """An item model from ``view``: interactions (of ``event_type`` if given) and Items records."""
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """An optimization objective: favour items with higher values of an Items ``column``."""
 
-    def weight(event: Interaction) -> float:
-        return 1.0 if event_type is None or event.event_type == event_type else 0.0
+    column: str
+    sensitivity: str = DEFAULT_SENSITIVITY
 
-    catalogue = _catalogue((event.target for event in view.interactions), view.items)
+
+def objective_of(config: Mapping[str, Any] | None) -> Objective | None:
+    """The :class:`Objective` of a (evaluated) ``solutionConfig``, or ``None`` without one."""
+    found = (config or {}).get("optimizationObjective")
+    if not found:
+        return None
+    return Objective(str(found["itemAttribute"]), found.get("objectiveSensitivity") or DEFAULT_SENSITIVITY)
+
+
+def _boost(view: DataView, catalogue: Sequence[str], objective: Objective | None) -> dict[str, float]:
+    """Per item, ``1 + share * (value - lowest) / (highest - lowest)`` of the objective's column.
+
+    Items without a numeric value in the column are not raised; neither is anything when
+    every value is the same (or the sensitivity is OFF).
+    """
+    if objective is None or OBJECTIVE_SHARES[objective.sensitivity] == 0.0:
+        return {}
+    share = OBJECTIVE_SHARES[objective.sensitivity]
+    column = objective.column.upper()
+    values: dict[str, float] = {}
+    for item in catalogue:
+        value = number(view.items.get(item, {}).get(column))
+        if value is not None and math.isfinite(value):
+            values[item] = value
+    low, high = min(values.values(), default=0.0), max(values.values(), default=0.0)
+    if high <= low:
+        return {}
+    return {item: 1.0 + share * (value - low) / (high - low) for item, value in values.items()}
+
+
+def learn_items(
+    view: DataView,
+    *,
+    seed: str,
+    recipe_name: str,
+    event_type: str | None,
+    selection: EventSelection | None = None,
+    objective: Objective | None = None,
+) -> Model:
+    """An item model from ``view``: interactions and Items records.
+
+    ``selection`` says which interactions count and how much (default: those of
+    ``event_type`` if given, else all, equally); ``objective`` raises personalized scores.
+    """
+    chosen = selection if selection is not None else EventSelection(event_type=event_type)
+    # An item only seen in events training does not use is not learned: it is known only if
+    # the Items dataset lists it.
+    used = (event.target for event in view.interactions if chosen.weight(event) > 0)
+    catalogue = _catalogue(used, view.items)
     return _learn(
         view.interactions,
         catalogue,
         seed=seed,
         half_life=HALF_LIVES.get(recipe_name, DEFAULT_HALF_LIFE),
-        weight=weight,
+        weight=chosen.weight,
         synthetic_size=SYNTHETIC_ITEMS,
         prefix="item",
+        boost=_boost(view, catalogue, objective),
     )
 
 
@@ -359,7 +469,9 @@ class Training:
     """What a model is learned from: the group's records visible at ``at``, for ``recipe_name``.
 
     ``key`` names the model (a solution version ARN, or a recommender ARN and its training
-    time); ``event_type`` is the solution's eventType (train on those events only).
+    time); ``event_type`` is the solution's eventType (train on those events only), unless
+    ``selection`` says more (a solution's eventType, eventValueThreshold and eventsConfig);
+    ``objective`` is a solution's optimization objective.
     """
 
     key: str
@@ -368,12 +480,15 @@ class Training:
     recipe_name: str
     event_type: str | None = None
     actions: bool = False
+    selection: EventSelection | None = None
+    objective: Objective | None = None
 
 
 def version_training(version: SolutionVersion) -> Training:
     """What a solution version's model learns from: the data visible when its training started."""
     solution = version.solution
     recipe = solution.training_recipe()
+    config = version.training_config
     return Training(
         key=version.arn,
         group_arn=solution.dataset_group_arn,
@@ -382,6 +497,9 @@ def version_training(version: SolutionVersion) -> Training:
         recipe_name=recipe.name,
         event_type=solution.event_type,
         actions=recipe.category == PERSONALIZED_ACTIONS,
+        # The events the training minimums were counted on (training_data.training_failure).
+        selection=event_selection(solution.event_type, config),
+        objective=objective_of(config),
     )
 
 
@@ -409,6 +527,13 @@ def model_for(backend: RegionBackend, training: Training) -> Model:
     if training.actions:
         model = learn_actions(view, seed=seed)
     else:
-        model = learn_items(view, seed=seed, recipe_name=training.recipe_name, event_type=training.event_type)
+        model = learn_items(
+            view,
+            seed=seed,
+            recipe_name=training.recipe_name,
+            event_type=training.event_type,
+            selection=training.selection,
+            objective=training.objective,
+        )
     models[training.key] = (batches, model)
     return model

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from ..options import PENDING_SHARE
+from .catalogue import ALGORITHMS_BY_NAME
 from .common import (
     failure,
     in_flight_message,
@@ -21,6 +22,7 @@ from .common import (
     timestamps,
     work_start,
 )
+from .hyperparameters import tuned_hyperparameters
 from .lifecycle import (
     ACTIVE,
     CREATE_IN_PROGRESS,
@@ -34,7 +36,7 @@ from .lifecycle import (
 from .metrics import solution_metrics
 from .solutions import Solution, get_solution
 from .store import Collection, RegionBackend, Resource
-from .training_data import NO_NEW_DATA, changed_since, data_required, training_failure
+from .training_data import NO_NEW_DATA, changed_since, data_required, event_selection, training_failure
 
 KIND = "solution_version"
 FULL = "FULL"
@@ -51,7 +53,14 @@ NEWEST_FIRST = False
 
 
 class SolutionVersion(Resource):
-    __slots__ = ("solution", "solution_config", "training_mode", "training_type")
+    __slots__ = (
+        "hyperparameters",
+        "solution",
+        "solution_config",
+        "training_config",
+        "training_mode",
+        "training_type",
+    )
 
     def __init__(
         self, arn: str, name: str, seq: int, created: float, timeline: Timeline, solution: Solution
@@ -61,8 +70,12 @@ class SolutionVersion(Resource):
         # The configuration the version was trained with (UpdateSolution replaces the
         # solution's dict rather than mutating it, so sharing the reference is safe).
         self.solution_config = solution.solution_config
+        #: The sections of it that training evaluated (all but AutoML's unevaluated ones).
+        self.training_config = solution.training_config()
         self.training_mode = FULL
         self.training_type = MANUAL
+        #: What HPO chose (``tunedHPOParams``), or ``None`` when the solution has no HPO.
+        self.hyperparameters: dict[str, str] | None = None
 
     def parent_arn(self) -> str:
         return self.solution.arn
@@ -141,9 +154,11 @@ def start_version(
     total = backend.duration(duration_key)
     reason = backend.faults.take_failure(KIND)
     begin = work_start(backend, created)
+    config = solution.training_config()
     if reason is None:
-        # Decided from the data visible when training starts (behaviour reference §4.2).
-        reason = training_failure(backend, solution, begin)
+        # Decided from the data visible when training starts (behaviour reference §4.2), after
+        # the solution's event filters: the same events the model learns from.
+        reason = training_failure(backend, solution, begin, event_selection(solution.event_type, config))
     timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     version = SolutionVersion(
         arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution
@@ -152,8 +167,37 @@ def start_version(
     version.training_mode = training_mode
     version.training_type = training_type
     version.tags = tags
+    if solution.perform_hpo:
+        version.hyperparameters = _hpo_choice(backend, version)
     versions(backend).add(version)
     return version
+
+
+def _hpo_choice(backend: RegionBackend, version: SolutionVersion) -> dict[str, str]:
+    """What HPO picks for ``version``; an UPDATE keeps the values of the FULL model it updates.
+
+    UPDATE "is not a full retraining" (CreateSolutionVersion docs): it updates the newest
+    ACTIVE full training (FULL or automatic), whose tuned values it reports.
+    """
+    solution = version.solution
+    if version.training_mode == UPDATE:
+        # Only callers create UPDATE versions, after check_update_allowed found an ACTIVE full
+        # training now (the creation stamp is truncated to the millisecond: it may precede it).
+        now = backend.clock.time()
+        updated = max(
+            (
+                earlier
+                for earlier in versions_of(backend, solution, now)
+                if earlier.training_mode in FULL_TRAININGS and earlier.status(now) == ACTIVE
+            ),
+            key=lambda earlier: earlier.created,
+        )
+        return dict(updated.hyperparameters or {})
+    algorithm = ALGORITHMS_BY_NAME[solution.training_recipe().algorithm]
+    # Deterministic per version: HPO's choice is not observable before training.
+    return tuned_hyperparameters(
+        algorithm, version.training_config, version.arn, automl=solution.perform_automl
+    )
 
 
 def create_solution_version(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,20 +265,14 @@ def describe_solution_version(backend: RegionBackend, params: Mapping[str, Any])
         detail["solutionConfig"] = version.solution_config
     if status == ACTIVE:
         detail["trainingHours"] = version.training_hours()
-        if solution.perform_hpo:
-            detail["tunedHPOParams"] = {"algorithmHyperParameters": _tuned_hyperparameters(version)}
+        if version.hyperparameters is not None:
+            detail["tunedHPOParams"] = {"algorithmHyperParameters": dict(version.hyperparameters)}
     detail["trainingMode"] = version.training_mode
     detail["trainingType"] = version.training_type
     detail["status"] = status
     detail.update(failure(version, status))
     detail.update(timestamps(version, now))
     return {"solutionVersion": detail}
-
-
-def _tuned_hyperparameters(version: SolutionVersion) -> dict[str, str]:
-    # Deterministic per version: HPO's choice is not observable before training.
-    seed = int(version.arn.rsplit("/", 1)[-1], 16)
-    return {"hidden_dimension": str(32 + seed % 225), "bptt": str(2 + seed % 31)}
 
 
 def list_solution_versions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,7 +320,7 @@ def get_solution_metrics(backend: RegionBackend, params: Mapping[str, Any]) -> d
         )
     solution = version.solution
     recipe = solution.training_recipe()
-    with_objective = bool((version.solution_config or {}).get("optimizationObjective"))
+    with_objective = bool(version.training_config.get("optimizationObjective"))
     metrics = solution_metrics(
         recipe.category, version.arn, with_objective=with_objective, recipe_name=recipe.name
     )

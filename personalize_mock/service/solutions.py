@@ -16,7 +16,7 @@ from ..clock import to_datetime
 from ..errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
 from ..options import PENDING_SHARE
 from . import auto_training
-from .catalogue import Recipe, find_recipe
+from .catalogue import RECIPES, Recipe, find_recipe
 from .common import (
     check_quota,
     failure,
@@ -33,12 +33,17 @@ from .common import (
     work_start,
 )
 from .dataset_groups import get_dataset_group
+from .hyperparameters import check_hpo_config
 from .lifecycle import ACTIVE, CREATE_FAILED, DELETING, GONE, IN_FLIGHT, TERMINAL, Timeline
 from .store import Collection, RegionBackend, Resource
 
 KIND = "solution"
 ARN_TYPE = "solution"
 SEMANTIC_SIMILARITY = "aws-semantic-similarity"
+#: With performAutoML, "Amazon Personalize only evaluates the autoMLConfig section of the
+#: solution configuration" (CreateSolution docs). The training schedule is the solution's own
+#: setting (UpdateSolution changes it), so it stays in effect too.
+AUTOML_EVALUATED = frozenset({"autoMLConfig", "autoTrainingConfig"})
 #: Children that block a solution's deletion (kind, readable name).
 CHILD_KINDS = (("campaign", "campaign"),)
 
@@ -76,6 +81,7 @@ class Solution(Resource):
         "recipe",
         "recipe_arn",
         "solution_config",
+        "unevaluated",
         "update",
     )
 
@@ -90,6 +96,8 @@ class Solution(Resource):
         self.perform_incremental_update = False
         self.event_type: str | None = None
         self.solution_config: dict[str, Any] | None = None
+        #: solutionConfig sections that training ignores (AutoML: all but AUTOML_EVALUATED).
+        self.unevaluated: frozenset[str] = frozenset()
         self.update: SolutionUpdate | None = None
         #: Bumped whenever the automatic-training schedule is replanned (stale runs are skipped).
         self.auto_generation = 0
@@ -113,6 +121,11 @@ class Solution(Resource):
         """The recipe versions train with (for AutoML, the one AutoML picks)."""
         assert self.recipe is not None
         return self.recipe
+
+    def training_config(self) -> dict[str, Any]:
+        """The sections of ``solutionConfig`` that training evaluates, as they are now."""
+        config = self.solution_config or {}
+        return {key: value for key, value in config.items() if key not in self.unevaluated}
 
 
 def solutions(backend: RegionBackend) -> Collection[Solution]:
@@ -164,11 +177,56 @@ def _check_incremental(recipe: Recipe, perform_incremental_update: bool) -> None
         )
 
 
-def _check_solution_config(config: Mapping[str, Any] | None) -> None:
-    expression = ((config or {}).get("autoTrainingConfig") or {}).get("schedulingExpression")
+def _recipes_with(flag: str) -> str:
+    names = [recipe.name for recipe in RECIPES if getattr(recipe, flag)]
+    return " or ".join(names)
+
+
+def _check_events_config(events: Mapping[str, Any], recipe: Recipe, where: str, *, evaluated: bool) -> None:
+    """One entry per event type; only the recipes the developer guide names (when evaluated)."""
+    seen: set[str] = set()
+    for entry in events.get("eventParametersList") or ():
+        event_type = entry.get("eventType")
+        if not event_type:
+            raise InvalidInputException(
+                f"Every entry of {where}.eventsConfig.eventParametersList needs an eventType."
+            )
+        if event_type in seen:
+            raise InvalidInputException(
+                f"{where}.eventsConfig.eventParametersList lists event type {event_type!r} more than once."
+            )
+        seen.add(event_type)
+    if evaluated and not recipe.supports_events_config:
+        raise InvalidInputException(
+            f"{where}.eventsConfig is supported only for solutions that use the "
+            f"{_recipes_with('supports_events_config')} recipe; this solution uses {recipe.name}."
+        )
+
+
+def _check_objective(objective: Mapping[str, Any], recipe: Recipe, *, evaluated: bool) -> None:
+    """An item attribute to optimize for, and only on the recipes the developer guide names."""
+    if not objective.get("itemAttribute"):
+        raise InvalidInputException("solutionConfig.optimizationObjective needs an itemAttribute.")
+    if evaluated and not recipe.supports_optimization_objective:
+        raise InvalidInputException(
+            "solutionConfig.optimizationObjective is supported only for solutions that use the "
+            f"{_recipes_with('supports_optimization_objective')} recipe; this solution uses {recipe.name}."
+        )
+
+
+def _check_solution_config(
+    config: Mapping[str, Any] | None, recipe: Recipe, *, where: str = "solutionConfig", evaluated: bool = True
+) -> None:
+    """Refuse a configuration no training could use (``InvalidInputException``), before any change.
+
+    Values are checked whatever the solution; with ``evaluated=False`` (the sections AutoML
+    does not evaluate) what depends on the recipe is not.
+    """
+    config = config or {}
+    expression = (config.get("autoTrainingConfig") or {}).get("schedulingExpression")
     if expression is not None:
         auto_training.interval_days(expression)
-    threshold = (config or {}).get("eventValueThreshold")
+    threshold = config.get("eventValueThreshold")
     if threshold is not None:
         # Choice (docs/choices.md): the model types it as a string; text that is not a finite
         # number is refused here rather than silently training without a threshold.
@@ -178,6 +236,13 @@ def _check_solution_config(config: Mapping[str, Any] | None) -> None:
             number = math.nan
         if not math.isfinite(number):
             raise InvalidInputException(f"solutionConfig.eventValueThreshold {threshold!r} is not a number.")
+    check_hpo_config(config)
+    events = config.get("eventsConfig")
+    if events is not None:
+        _check_events_config(events, recipe, where, evaluated=evaluated)
+    objective = config.get("optimizationObjective")
+    if objective is not None:
+        _check_objective(objective, recipe, evaluated=evaluated)
 
 
 def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,7 +255,9 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     recipe = _choose_recipe(backend, params)
     incremental = bool(params.get("performIncrementalUpdate", False))
     _check_incremental(recipe, incremental)
-    _check_solution_config(params.get("solutionConfig"))
+    automl = bool(params.get("performAutoML", False))
+    config = params.get("solutionConfig")
+    _check_solution_config(config, recipe, evaluated=not automl)
     limit = backend.quota("solutions_per_dataset_group")
     check_quota(
         collection.count_undeleted(group.arn),
@@ -205,12 +272,16 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     solution.dataset_group_arn = group.arn
     solution.recipe = recipe
     solution.recipe_arn = recipe_arn(backend, recipe)
-    solution.perform_hpo = bool(params.get("performHPO", False)) or bool(params.get("performAutoML", False))
-    solution.perform_automl = bool(params.get("performAutoML", False))
+    # "When performing AutoML, this parameter is always true" (CreateSolution docs): an
+    # explicit performHPO=false with AutoML is reported as true, not refused.
+    solution.perform_hpo = bool(params.get("performHPO", False)) or automl
+    solution.perform_automl = automl
     solution.perform_auto_training = bool(params.get("performAutoTraining", True))
     solution.perform_incremental_update = incremental
     solution.event_type = params.get("eventType")
-    solution.solution_config = params.get("solutionConfig")
+    solution.solution_config = config
+    if automl and config is not None:
+        solution.unevaluated = frozenset(config) - AUTOML_EVALUATED
     solution.tags = tags
     collection.add(solution)
     auto_training.plan_first_run(backend, solution)
@@ -292,7 +363,7 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     if solution.update is not None and solution.update.timeline.status(now) not in TERMINAL:
         raise ResourceInUseException(f"Solution {solution.arn} has an update in progress.")
     config = params.get("solutionUpdateConfig")
-    _check_solution_config(config)
+    _check_solution_config(config, solution.training_recipe(), where="solutionUpdateConfig")
     incremental = params.get("performIncrementalUpdate")
     if incremental is not None:
         _check_incremental(solution.training_recipe(), bool(incremental))
@@ -332,15 +403,25 @@ def _apply_update(backend: RegionBackend, solution: Solution, update: SolutionUp
         if "eventsConfig" in update.config:
             merged["eventsConfig"] = update.config["eventsConfig"]
         solution.solution_config = merged
+        # What an update sets was checked against the solution's recipe: training evaluates it.
+        solution.unevaluated = solution.unevaluated - set(update.config)
     auto_training.replan(backend, solution, at)
 
 
 def delete_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    from .lifecycle import CREATING
     from .solution_versions import versions_of
 
     now = backend.clock.time()
     solution = get_solution(backend, params["solutionArn"], now)
     require_deletable(solution, now, "Solution")
+    # The guide's cleanup page: the status that must be ACTIVE or CREATE FAILED "includes the
+    # latestSolutionUpdate status" (https://docs.aws.amazon.com/personalize/latest/dg/gs-cleanup.html).
+    if solution.update is not None and solution.update.timeline.status(now) in CREATING:
+        raise ResourceInUseException(
+            f"Cannot delete solution {solution.arn}: its update is "
+            f"{solution.update.timeline.status(now)}; wait for it to finish."
+        )
     require_no_children(backend, solution, CHILD_KINDS, now, "solution")
     for version in versions_of(backend, solution, now):
         if version.status(now) in IN_FLIGHT:

@@ -6,8 +6,9 @@ time, an automatic run's time — so the answer never depends on when anyone loo
 * A new version ends CREATE FAILED (the call itself is accepted) when the dataset group has
   no Interactions dataset or no interactions visible yet, or when readable interactions
   fall short of the training minimums: 1000 interactions and 25 users with at least two
-  interactions each, counted after the solution's ``eventType`` and ``eventValueThreshold``
-  filters. Opaque data (an import moto could not serve) counts as enough.
+  interactions each, counted after the solution's event filters (:class:`EventSelection`:
+  ``eventType``, ``eventValueThreshold``, ``eventsConfig``) — the very events the model
+  then learns from. Opaque data (an import moto could not serve) counts as enough.
 * trainingMode UPDATE is refused (InvalidInputException, synchronously) unless a batch of
   any type became visible after the solution's last ACTIVE version was created.
 * An automatic run trains only if the group holds interactions, and — once the solution
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .data_store import INTERACTIONS, ITEMS, Record, group_data
+from .data_store import INTERACTIONS, ITEMS, group_data
+from .data_views import Interaction, data_view, number
 from .lifecycle import DELETING
 
 if TYPE_CHECKING:
@@ -54,6 +57,73 @@ NO_NEW_DATA = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class EventSelection:
+    """Which interactions a training uses, and how much each one counts (0 = not used).
+
+    From the developer guide ("Choosing the item interaction data used for training",
+    https://docs.aws.amazon.com/personalize/latest/dg/event-values-types.html, and "Optimizing a
+    solution with events configuration",
+    https://docs.aws.amazon.com/personalize/latest/dg/optimizing-solution-events-config.html):
+
+    * ``event_type`` (CreateSolution ``eventType``): only events of that type;
+    * ``threshold`` (``solutionConfig.eventValueThreshold``): only events whose EVENT_VALUE is
+      greater than or equal to it — an event without a value has none that is;
+    * ``per_type`` (``eventsConfig.eventParametersList``, ``None`` without one): only the
+      listed event types ("include all event types you want considered"), each above its own
+      threshold, counting with its weight. Weights are scaled so the largest is 1: only their
+      ratio matters.
+
+    Filters combine: an event must pass every one that is set. Without any, every event
+    counts 1 ("all interactions for training with equal weight regardless of type").
+    """
+
+    event_type: str | None = None
+    threshold: float | None = None
+    per_type: tuple[tuple[str, float | None, float], ...] | None = None
+
+    def weight(self, event: Interaction) -> float:
+        """How much ``event`` counts in training: 0 when it is not used."""
+        if self.event_type is not None and event.event_type != self.event_type:
+            return 0.0
+        if self.threshold is None and self.per_type is None:
+            return 1.0
+        value = number(event.row.get("EVENT_VALUE"))
+        if not _reaches(value, self.threshold):
+            return 0.0
+        if self.per_type is None:
+            return 1.0
+        for event_type, threshold, weight in self.per_type:
+            if event_type == event.event_type:
+                return weight if _reaches(value, threshold) else 0.0
+        return 0.0
+
+
+def _reaches(value: float | None, threshold: float | None) -> bool:
+    return threshold is None or (value is not None and value >= threshold)
+
+
+def event_selection(event_type: str | None, config: Mapping[str, Any] | None) -> EventSelection:
+    """The :class:`EventSelection` of a solution's ``eventType`` and (evaluated) ``solutionConfig``.
+
+    CreateSolution refused thresholds that are not numbers and eventsConfig entries without
+    an event type. An entry without a weight counts fully (weight 1); an empty
+    ``eventParametersList`` is no events configuration.
+    """
+    config = config or {}
+    threshold = config.get("eventValueThreshold")
+    entries = (config.get("eventsConfig") or {}).get("eventParametersList")
+    per_type: tuple[tuple[str, float | None, float], ...] | None = None
+    if entries:
+        weights = [float(entry.get("weight", 1.0)) for entry in entries]
+        top = max(weights, default=0.0) or 1.0
+        per_type = tuple(
+            (str(entry["eventType"]), entry.get("eventValueThreshold"), weight / top)
+            for entry, weight in zip(entries, weights, strict=True)
+        )
+    return EventSelection(event_type, None if threshold is None else float(threshold), per_type)
+
+
 def data_required(backend: RegionBackend) -> bool:
     """Whether the data rules apply (``require_data``, on by default)."""
     return backend.options.require_data
@@ -73,8 +143,13 @@ def _has_dataset(backend: RegionBackend, group_arn: str, dataset_type: str, at: 
     return False
 
 
-def training_failure(backend: RegionBackend, solution: Solution, at: float) -> str | None:
-    """Why a version of ``solution`` created at ``at`` fails for lack of data, or ``None``."""
+def training_failure(
+    backend: RegionBackend, solution: Solution, at: float, selection: EventSelection
+) -> str | None:
+    """Why a version of ``solution`` created at ``at`` fails for lack of data, or ``None``.
+
+    Interactions count when ``selection`` uses them (see :class:`EventSelection`).
+    """
     if not data_required(backend):
         return None
     kind = needed_kind(solution)
@@ -87,33 +162,13 @@ def training_failure(backend: RegionBackend, solution: Solution, at: float) -> s
         return NO_DATA.format(**words)
     if kind != INTERACTIONS or any(batch.opaque for batch in batches):
         return None
-    records = (record for batch in batches for record in batch.records)
-    return _shortfall(_filtered(records, solution.event_type, solution.solution_config))
+    # The indexed view the model will learn from (cached), so both see the same events.
+    view = data_view(backend, solution.dataset_group_arn, at)
+    return _shortfall(event.user for event in view.interactions if selection.weight(event) > 0)
 
 
-def _threshold(config: Mapping[str, Any] | None) -> float | None:
-    # CreateSolution refused any value that is not a finite number.
-    value = (config or {}).get("eventValueThreshold")
-    return float(value) if value is not None else None
-
-
-def _filtered(
-    records: Iterable[Record], event_type: str | None, config: Mapping[str, Any] | None
-) -> Iterable[Record]:
-    """The interactions training uses: of the solution's event type, at or above its threshold."""
-    threshold = _threshold(config)
-    for record in records:
-        if event_type is not None and record.get("EVENT_TYPE") != event_type:
-            continue
-        if threshold is not None:
-            value = record.get("EVENT_VALUE")
-            if isinstance(value, (int, float)) and value < threshold:
-                continue
-        yield record
-
-
-def _shortfall(records: Iterable[Record]) -> str | None:
-    per_user: Counter[Any] = Counter(record.get("USER_ID") for record in records)
+def _shortfall(users: Iterable[str]) -> str | None:
+    per_user: Counter[str] = Counter(users)
     if sum(per_user.values()) < MIN_INTERACTIONS:
         return FEW_INTERACTIONS
     if sum(1 for count in per_user.values() if count >= MIN_USER_INTERACTIONS) < MIN_USERS:

@@ -20,14 +20,17 @@ from personalize_mock.service.recommendation_engine import (
     DAY,
     MIN_SCORE,
     Model,
+    Objective,
     Training,
     action_weight,
     learn_actions,
     learn_items,
     model_for,
+    objective_of,
     round_score,
 )
 from personalize_mock.service.runtime_filters import parse_filter_values
+from personalize_mock.service.training_data import EventSelection, event_selection
 
 GROUP = "arn:aws:personalize:us-east-1:123456789012:dataset-group/g"
 T0 = 1_700_000_000
@@ -143,6 +146,218 @@ def test_event_type_of_the_solution_selects_the_interactions() -> None:
     model = items_model(SHOP, bought, event_type="buy")
     assert order(model.popular())[0] == "d"
     assert model.histories.keys() == {"u6", "u7", "u8", "u9"}
+
+
+def valued(*rows: tuple[str, str, str, float | None]) -> Batch:
+    """An INTERACTIONS batch of (user, item, event type, event value) rows, one second apart."""
+    records = [
+        {"USER_ID": user, "ITEM_ID": item, "EVENT_TYPE": kind, "EVENT_VALUE": value, "TIMESTAMP": T0 + n}
+        for n, (user, item, kind, value) in enumerate(rows)
+    ]
+    return Batch("INTERACTIONS", 0.0, BULK, tuple(records))
+
+
+def selected(*batches: Batch, config: dict[str, Any], event_type: str | None = None) -> Model:
+    return (
+        items_model(*batches, event_type=event_type)
+        if not config
+        else learn_items(
+            build_view(batches),
+            seed=GROUP,
+            recipe_name="aws-user-personalization-v2",
+            event_type=event_type,
+            selection=event_selection(event_type, config),
+        )
+    )
+
+
+# Ratings: "hit" is rated 5 by three users, "meh" 1.0 by five, "ok" 3 by two.
+RATINGS = valued(
+    ("u1", "hit", "rating", 5.0), ("u2", "hit", "rating", 5.0), ("u3", "hit", "rating", 5.0),
+    ("u1", "meh", "rating", 1.0), ("u2", "meh", "rating", 1.0), ("u3", "meh", "rating", 1.0),
+    ("u4", "meh", "rating", 1.0), ("u5", "meh", "rating", 1.0),
+    ("u4", "ok", "rating", 3.0), ("u5", "ok", "rating", 3.0), ("u6", "ok", "rating", None),
+)  # fmt: skip
+
+
+def test_an_event_value_threshold_keeps_low_valued_items_out_of_the_model() -> None:
+    # Without a threshold, "meh" is the most popular item.
+    assert order(selected(RATINGS, config={}).popular())[0] == "meh"
+    # "Only events with a value greater than or equal to this threshold are used for training":
+    # an item only seen with value 1.0 is not learned, so it is never recommended.
+    model = selected(RATINGS, config={"eventValueThreshold": "3"})
+    assert order(model.popular()) == ["hit", "ok"]
+    assert "meh" not in model.known
+    assert model.history("u1") == ("hit",)
+    # u6's event has no value: none that reaches the threshold.
+    assert "u6" not in model.histories
+    # An item the Items dataset lists stays in the catalogue, without interactions (cold).
+    listed = selected(
+        RATINGS, Batch("ITEMS", 0.0, BULK, ({"ITEM_ID": "meh"},)), config={"eventValueThreshold": "3"}
+    )
+    assert order(listed.popular())[-1] == "meh" and listed.popular()[-1].cold
+
+
+def test_the_event_type_keeps_other_types_out_of_the_model() -> None:
+    watched = interactions(("u1", "film"), ("u2", "film"), event_type="watch")
+    model = items_model(SHOP, watched, event_type="watch")
+    assert order(model.popular()) == ["film"]
+    assert model.known == {"film"}
+
+
+# Clicks make "clicked" the most popular item; purchases are fewer but of "bought".
+MIXED = valued(
+    ("u1", "clicked", "click", None), ("u2", "clicked", "click", None), ("u3", "clicked", "click", None),
+    ("u4", "clicked", "click", None), ("u5", "bought", "purchase", 10.0), ("u6", "bought", "purchase", 2.0),
+    ("u7", "cheap", "purchase", 1.0), ("u8", "viewed", "view", None),
+)  # fmt: skip
+
+
+def test_events_config_weights_change_the_ranking() -> None:
+    plain = selected(MIXED, config={})
+    assert order(plain.popular())[:2] == ["clicked", "bought"]
+    weights = {
+        "eventsConfig": {
+            "eventParametersList": [
+                {"eventType": "purchase", "weight": 0.9},
+                {"eventType": "click", "weight": 0.1},
+            ]
+        }
+    }
+    weighted = selected(MIXED, config=weights)
+    # 2 purchases x 0.9 outweigh 4 clicks x 0.1.
+    assert order(weighted.popular())[:2] == ["bought", "cheap"]
+    # Types the configuration does not list are not used ("viewed" was only viewed).
+    assert "viewed" not in weighted.known
+    # Only the ratio of the weights matters.
+    doubled = {
+        "eventsConfig": {
+            "eventParametersList": [
+                {"eventType": "purchase", "weight": 0.6},
+                {"eventType": "click", "weight": 0.2 / 3},
+            ]
+        }
+    }
+    assert [(e.item_id, e.score) for e in selected(MIXED, config=doubled).popular()] == [
+        (e.item_id, e.score) for e in weighted.popular()
+    ]
+
+
+def test_events_config_thresholds_apply_per_event_type() -> None:
+    config = {
+        "eventsConfig": {
+            "eventParametersList": [
+                {"eventType": "purchase", "eventValueThreshold": 5.0},
+                {"eventType": "click"},
+            ]
+        }
+    }
+    model = selected(MIXED, config=config)
+    # Purchases below 5 are dropped ("cheap" entirely); clicks have no threshold, and an entry
+    # without a weight counts fully.
+    assert order(model.popular()) == ["clicked", "bought"]
+    # One purchase of "bought" remains (recency-weighted: a little under 1).
+    assert model.popularity["bought"] == pytest.approx(1.0, rel=1e-5)
+
+
+def test_weights_shape_what_a_user_is_recommended() -> None:
+    # The guide's example: with purchases weighted above clicks, an item that users like u1
+    # bought ranks above one they only clicked.
+    rows = valued(
+        ("u1", "shoes", "click", None),
+        ("u2", "shoes", "purchase", None), ("u2", "socks", "purchase", None),
+        ("u3", "shoes", "click", None), ("u3", "laces", "click", None),
+        ("u4", "shoes", "click", None), ("u4", "laces", "click", None),
+    )  # fmt: skip
+    plain = selected(rows, config={})
+    before = order(plain.for_user("u1", plain.history("u1")))
+    assert before.index("laces") < before.index("socks")
+    config = {
+        "eventsConfig": {
+            "eventParametersList": [
+                {"eventType": "purchase", "weight": 1.0},
+                {"eventType": "click", "weight": 0.2},
+            ]
+        }
+    }
+    weighted = selected(rows, config=config)
+    after = order(weighted.for_user("u1", weighted.history("u1")))
+    assert after.index("socks") < after.index("laces")
+
+
+def test_event_selection_combines_every_filter() -> None:
+    selection = event_selection(
+        "purchase",
+        {
+            "eventValueThreshold": "2",
+            "eventsConfig": {
+                "eventParametersList": [{"eventType": "purchase", "eventValueThreshold": 4.0, "weight": 0.5}]
+            },
+        },
+    )
+    assert selection == EventSelection("purchase", 2.0, (("purchase", 4.0, 1.0),))
+
+    def event(kind: str, value: object) -> Interaction:
+        return Interaction("u", "i", kind, T0, {"EVENT_VALUE": value})
+
+    assert [selection.weight(event("purchase", value)) for value in (5.0, "4", 3.0, None)] == [
+        1.0,
+        1.0,
+        0.0,
+        0.0,
+    ]
+    assert selection.weight(event("click", 5.0)) == 0.0
+    # Every weight 0: nothing is used.
+    nothing = event_selection(
+        None, {"eventsConfig": {"eventParametersList": [{"eventType": "click", "weight": 0.0}]}}
+    )
+    assert nothing.weight(event("click", None)) == 0.0
+    # No filter: every event counts once. An empty events configuration is none.
+    assert event_selection(None, None).weight(event("anything", None)) == 1.0
+    assert event_selection(None, {"eventsConfig": {"eventParametersList": []}}) == EventSelection()
+
+
+SHOES = Batch(
+    "ITEMS",
+    0.0,
+    BULK,
+    (
+        {"ITEM_ID": "a", "PRICE": 10.0}, {"ITEM_ID": "b", "PRICE": 20.0}, {"ITEM_ID": "c", "PRICE": 500.0},
+        {"ITEM_ID": "d", "PRICE": 5.0}, {"ITEM_ID": "e"},
+    ),
+)  # fmt: skip
+
+
+def test_an_optimization_objective_favours_items_with_higher_values() -> None:
+    def model(config: dict[str, Any]) -> Model:
+        return learn_items(
+            build_view([SHOP, SHOES]),
+            seed=GROUP,
+            recipe_name="aws-user-personalization",
+            event_type=None,
+            objective=objective_of(config),
+        )
+
+    plain = model({})
+    assert order(plain.for_user("u4", plain.history("u4")))[:2] == ["b", "c"]
+    high = model({"optimizationObjective": {"itemAttribute": "price", "objectiveSensitivity": "HIGH"}})
+    # "Amazon Personalize gives more importance to items with higher values for this column."
+    assert order(high.for_user("u4", high.history("u4")))[:2] == ["c", "b"]
+    # A cold user's popular items are raised too: "c" overtakes the more popular "b".
+    assert order(plain.for_user("stranger", ())).index("c") > order(plain.for_user("stranger", ())).index("b")
+    assert order(high.for_user("stranger", ())).index("c") < order(high.for_user("stranger", ())).index("b")
+    # Ranking is personalized the same way.
+    ranked, _ = high.rank("u4", high.history("u4"), ["b", "c"])
+    assert order(ranked) == ["c", "b"]
+    # OFF leaves relevance alone; so does a column without differing values.
+    off = model({"optimizationObjective": {"itemAttribute": "PRICE", "objectiveSensitivity": "OFF"}})
+    assert off.for_user("u4", off.history("u4"))[:] == plain.for_user("u4", plain.history("u4"))[:]
+    flat = model({"optimizationObjective": {"itemAttribute": "YEAR"}})
+    assert flat.boost == {}
+    # Without a sensitivity, MEDIUM: "c" (the most expensive) is raised by half.
+    medium = model({"optimizationObjective": {"itemAttribute": "PRICE"}})
+    assert objective_of({"optimizationObjective": {"itemAttribute": "PRICE"}}) == Objective("PRICE", "MEDIUM")
+    assert medium.boost["c"] == 1.5 and medium.boost["d"] == 1.0 and "e" not in medium.boost
 
 
 def test_ranking_puts_unknown_items_last_in_input_order() -> None:

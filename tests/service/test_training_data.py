@@ -230,6 +230,60 @@ def test_an_event_value_threshold_filters_and_must_be_a_number(world: World) -> 
         assert f"eventValueThreshold {text!r} is not a number" in refused.value.response["Error"]["Message"]
 
 
+VALUED = ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE"]
+
+
+def test_an_event_without_a_value_does_not_reach_a_threshold(world: World) -> None:
+    # 1000 clicks, none with a value: "only events with a value greater than or equal to this
+    # threshold are used", so even a threshold of 0 leaves nothing to train on.
+    rows = [[*row, ""] for row in interaction_rows(50, 20)]
+    world.load(world.dataset(), world.put("interactions.csv", csv_text(VALUED, rows)))
+    assert _failure(world.train(world.solution())) is None
+    assert (
+        _failure(world.train(world.solution(solutionConfig={"eventValueThreshold": "0"}))) == FEW_INTERACTIONS
+    )
+
+
+def test_the_events_config_decides_which_interactions_count(world: World) -> None:
+    # 1000 clicks valued 2.0, and 200 purchases valued 0.5.
+    rows = [[*row, 2.0] for row in interaction_rows(50, 20)]
+    rows += [[*row, 0.5] for row in interaction_rows(50, 4, event_type="purchase")]
+    world.load(world.dataset(), world.put("interactions.csv", csv_text(VALUED, rows)))
+
+    def failure(*entries: dict[str, Any]) -> str | None:
+        config = {"eventsConfig": {"eventParametersList": list(entries)}}
+        return _failure(world.train(world.solution("aws-user-personalization-v2", solutionConfig=config)))
+
+    assert failure({"eventType": "click", "weight": 0.2}, {"eventType": "purchase", "weight": 1.0}) is None
+    # Types the configuration does not list are not used: 200 purchases are too few.
+    assert failure({"eventType": "purchase"}) == FEW_INTERACTIONS
+    # A threshold of its own drops a type's events below it...
+    assert (
+        failure({"eventType": "click", "eventValueThreshold": 2.5}, {"eventType": "purchase"})
+        == FEW_INTERACTIONS
+    )
+    # ...and a type weighted 0 is not used.
+    assert (
+        failure({"eventType": "click", "weight": 0.0}, {"eventType": "purchase", "weight": 1.0})
+        == FEW_INTERACTIONS
+    )
+
+
+def test_automl_does_not_evaluate_the_event_value_threshold(world: World) -> None:
+    # "When performAutoML is set to true, Amazon Personalize only evaluates the autoMLConfig
+    # section": the threshold that would leave 960 of 1000 interactions is not applied.
+    rows = [[*row, 2.0 if index % 5 else 0.5] for index, row in enumerate(interaction_rows(50, 20))]
+    world.load(world.dataset(), world.put("interactions.csv", csv_text(VALUED, rows)))
+    solution = world.client.create_solution(
+        name="automl",
+        datasetGroupArn=world.group,
+        performAutoML=True,
+        performAutoTraining=False,
+        solutionConfig={"eventValueThreshold": "1.0"},
+    )["solutionArn"]
+    assert _failure(world.train(solution)) is None
+
+
 def test_streamed_interactions_count_and_survive_a_full_import(pm: PersonalizeMock, world: World) -> None:
     # What the events API writes (PutEvents): records of the PUT source, visible at once.
     dataset = world.dataset()
