@@ -18,15 +18,16 @@ from .batch_jobs import (
     check_in_flight,
     detail_fields,
     fill,
+    job_timeline,
     num_results,
     summary_fields,
     usable_filter,
     usable_version,
 )
 from .catalogue import POPULAR_ITEMS, Recipe
-from .common import list_output, new_timeline, require_unused_arn, tags_from
+from .common import list_output, require_unused_arn, tags_from
 from .filter_expressions import ITEM_ID
-from .lifecycle import ACTIVE, CREATE_FAIL_FLOW, Timeline
+from .lifecycle import ACTIVE, Timeline
 from .recommendation_engine import version_training
 from .store import Collection, RegionBackend
 
@@ -95,14 +96,9 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     count = num_results(params, MAX_NUM_RESULTS)
     check_in_flight(backend, collection, "batch_inference_jobs_in_flight", now)
     tags = tags_from(backend, params)
-    files, file_failure = batch_output.read_input(backend, params["jobInput"]["s3DataSource"]["path"])
-    if file_failure is None and files is not None:
-        file_failure = batch_output.output_failure(backend, params["jobOutput"]["s3DataDestination"]["path"])
+    files, file_failure = batch_output.check_files(backend, params)
     created = backend.clock.stamp()
-    timeline, reason = new_timeline(backend, KIND, created)
-    if reason is None and file_failure is not None:
-        reason = file_failure
-        timeline = Timeline(CREATE_FAIL_FLOW, timeline.starts)
+    timeline, reason = job_timeline(backend, KIND, created, file_failure)
     job = BatchInferenceJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
     fill(job, params, version, count)

@@ -15,9 +15,9 @@ from typing import Any
 
 from ..errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from .catalogue import Recipe
-from .common import failure, in_flight_message, timestamps
+from .common import failure, in_flight_message, new_timeline, timestamps
 from .filters import Filter, get_filter
-from .lifecycle import ACTIVE, CREATING, Timeline
+from .lifecycle import ACTIVE, CREATE_FAIL_FLOW, CREATING, Timeline
 from .solution_versions import SolutionVersion, versions
 from .store import Collection, RegionBackend, Resource
 
@@ -102,6 +102,21 @@ def check_in_flight(backend: RegionBackend, collection: Collection[Any], quota_k
     limit = backend.quota(quota_key)
     if collection.in_flight_reaches(now, lambda job: job.status(now) in CREATING, limit):
         raise LimitExceededException(in_flight_message(limit))
+
+
+def job_timeline(
+    backend: RegionBackend, kind: str, created: float, file_failure: str | None
+) -> tuple[Timeline, str | None]:
+    """A new job's creation phases and failure reason: an injected failure, else ``file_failure``.
+
+    A job that fails for its files runs the ordinary phases and ends CREATE FAILED, as an
+    injected failure does.
+    """
+    timeline, reason = new_timeline(backend, kind, created)
+    if reason is None and file_failure is not None:
+        reason = file_failure
+        timeline = Timeline(CREATE_FAIL_FLOW, timeline.starts)
+    return timeline, reason
 
 
 def fill(job: BatchJob, params: Mapping[str, Any], version: SolutionVersion, count: int) -> None:

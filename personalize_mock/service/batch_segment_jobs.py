@@ -1,7 +1,11 @@
 """Batch segment jobs: Create / Describe / List (there is no delete API).
 
 Only USER_SEGMENTATION solutions (aws-item-affinity, aws-item-attribute-affinity) produce
-user segments. Shared rules live in :mod:`personalize_mock.service.batch_jobs`.
+user segments. Shared rules live in :mod:`personalize_mock.service.batch_jobs`. As for batch
+inference, with moto active the input (``{"itemId": …}`` or ``{"itemAttributes": …}`` lines) is
+read at creation and the segments written when the job is ACTIVE
+(:mod:`personalize_mock.service.batch_output`); a missing input object or output bucket makes
+the job end CREATE FAILED.
 """
 
 from __future__ import annotations
@@ -10,25 +14,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InvalidInputException
+from . import batch_output
 from .batch_jobs import (
     USER_SEGMENTATION,
     BatchJob,
     check_in_flight,
     detail_fields,
     fill,
+    job_timeline,
     num_results,
     summary_fields,
     usable_filter,
     usable_version,
 )
-from .common import list_output, new_timeline, require_unused_arn, tags_from
+from .common import list_output, require_unused_arn, tags_from
 from .filter_expressions import USER_ID
+from .lifecycle import ACTIVE
+from .recommendation_engine import version_training
 from .store import Collection, RegionBackend
 
 KIND = "batch_segment_job"
 ARN_TYPE = "batch-segment-job"
 #: "The maximum number of users per segment is 5 million" [M CreateBatchSegmentJob.numResults].
 MAX_NUM_RESULTS = 5_000_000
+#: The recipe whose input lines hold item attributes rather than item ids.
+ATTRIBUTE_AFFINITY = "aws-item-attribute-affinity"
 
 
 class BatchSegmentJob(BatchJob):
@@ -55,13 +65,19 @@ def create_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) 
     count = num_results(params, MAX_NUM_RESULTS)
     check_in_flight(backend, collection, "batch_segment_jobs_in_flight", now)
     tags = tags_from(backend, params)
+    attributes = recipe.name == ATTRIBUTE_AFFINITY
+    files, file_failure = batch_output.check_files(backend, params)
+    if file_failure is None and files is not None and attributes:
+        file_failure = batch_output.too_many_queries(files)
     created = backend.clock.stamp()
-    timeline, reason = new_timeline(backend, KIND, created)
+    timeline, reason = job_timeline(backend, KIND, created, file_failure)
     job = BatchSegmentJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
     fill(job, params, version, count)
     job.tags = tags
     collection.add(job)
+    if files is not None and timeline.final_status == ACTIVE:
+        batch_output.plan_segments(backend, job, files, version_training(version), attributes=attributes)
     return {"batchSegmentJobArn": arn}
 
 

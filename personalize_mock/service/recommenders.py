@@ -5,11 +5,16 @@ is listed (and which it keeps from being deleted). Besides creation and deletion
 stopped (ACTIVE → STOP PENDING → STOP IN_PROGRESS → INACTIVE) and started again (INACTIVE →
 START PENDING → START IN_PROGRESS → ACTIVE). UpdateRecommender runs its own lifecycle in
 ``latestRecommenderUpdate``; the new ``recommenderConfig`` takes effect when it is ACTIVE.
+
+Like a solution version, a recommender trains on the dataset group's data: without the data
+its use case needs (see :func:`data_failure`) it ends CREATE FAILED with a ``failureReason``,
+unless ``mock_personalize(require_data=False)``.
 """
 
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,11 +34,23 @@ from .common import (
     start_deletion,
     tags_from,
 )
+from .data_store import INTERACTIONS, ITEMS, group_data
+from .data_views import data_view
 from .dataset_groups import get_dataset_group
 from .deployment_updates import DeploymentUpdate
-from .lifecycle import ACTIVE, CREATE_FAILED, CREATING, DELETING, Timeline
+from .lifecycle import ACTIVE, CREATE_FAIL_FLOW, CREATE_FAILED, CREATING, DELETING, Timeline
 from .metrics import solution_metrics
 from .store import Collection, RegionBackend, Resource
+from .training_data import (
+    FEW_INTERACTIONS,
+    FEW_USERS,
+    MIN_INTERACTIONS,
+    MIN_USER_INTERACTIONS,
+    MIN_USERS,
+    NO_DATA,
+    NO_DATASET,
+    data_required,
+)
 
 KIND = "recommender"
 ARN_TYPE = "recommender"
@@ -49,6 +66,29 @@ START_IN_PROGRESS = "START IN_PROGRESS"
 DELETABLE = (ACTIVE, INACTIVE, CREATE_FAILED)
 #: Statuses without a trained model to report: ``modelMetrics`` is null (omitted) then.
 WITHOUT_METRICS = CREATING | DELETING | {CREATE_FAILED}
+
+#: The event type each use case needs at least ``MIN_INTERACTIONS`` of ("Required event
+#: types" on https://docs.aws.amazon.com/personalize/latest/dg/ECOMMERCE-use-cases.html and
+#: https://docs.aws.amazon.com/personalize/latest/dg/VIDEO_ON_DEMAND-use-cases.html). Use
+#: cases not listed take events of any type: More like X ("1000 events of any type") and
+#: Trending now (none stated).
+USE_CASE_EVENT_TYPES = {
+    "aws-ecomm-popular-items-by-views": "View",
+    "aws-ecomm-customers-who-viewed-x-also-viewed": "View",
+    "aws-ecomm-recommended-for-you": "View",
+    "aws-ecomm-popular-items-by-purchases": "Purchase",
+    "aws-ecomm-frequently-bought-together": "Purchase",
+    "aws-vod-because-you-watched-x": "Watch",
+    "aws-vod-most-popular": "Watch",
+    "aws-vod-top-picks": "Watch",
+}
+#: Use cases that also train on item metadata and need an Items dataset with data.
+NEEDS_ITEMS = frozenset({"aws-vod-more-like-x"})
+# Choice (docs/choices.md): worded like the solution version's "fewer than 1000 interactions".
+FEW_EVENTS = (
+    f"Create failed. Dataset has fewer than {MIN_INTERACTIONS} {{event_type}} events, "
+    "which the {use_case} use case needs."
+)
 
 
 class RecommenderUpdate(DeploymentUpdate):
@@ -118,6 +158,52 @@ def _domain_recipe(arn: str, domain: str) -> Recipe:
     return recipe
 
 
+def _dataset_types(backend: RegionBackend, group_arn: str, at: float) -> set[str]:
+    # By collection kind rather than through datasets.py, which imports the families above it.
+    return {
+        dataset.dataset_type
+        for dataset in backend.collection("dataset").live(at, group_arn)
+        if dataset.status(at) not in DELETING
+    }
+
+
+def data_failure(backend: RegionBackend, group_arn: str, recipe: Recipe, at: float) -> str | None:
+    """Why a recommender of ``recipe`` whose training starts at ``at`` fails for lack of data.
+
+    ``None`` when the data is enough (or ``require_data`` is off). The developer guide's
+    rules for every use case: an Interactions dataset holding at least 1000 interactions
+    from at least 25 users with two interactions each; most use cases also need 1000 events
+    of one type (:data:`USE_CASE_EVENT_TYPES`, matched without regard to case), and More like
+    X an Items dataset with data. Opaque data (an import moto could not serve) counts as
+    enough, as for solution versions.
+    """
+    if not data_required(backend):
+        return None
+    kinds = [INTERACTIONS, *([ITEMS] if recipe.name in NEEDS_ITEMS else [])]
+    present = _dataset_types(backend, group_arn, at)
+    data = group_data(backend, group_arn)
+    for kind in kinds:
+        words = {"type": kind.lower(), "data": kind.lower()}
+        if kind not in present:
+            return NO_DATASET.format(**words)
+        if not data.effective(at, kind):
+            return NO_DATA.format(**words)
+    if not data.readable(at, INTERACTIONS):
+        return None
+    # Counted on the indexed view the model learns from, as the solution version's rules are.
+    view = data_view(backend, group_arn, at)
+    per_user: Counter[str] = Counter(event.user for event in view.interactions)
+    events: Counter[str] = Counter(event.event_type.lower() for event in view.interactions)
+    if len(view.interactions) < MIN_INTERACTIONS:
+        return FEW_INTERACTIONS
+    if sum(1 for count in per_user.values() if count >= MIN_USER_INTERACTIONS) < MIN_USERS:
+        return FEW_USERS
+    event_type = USE_CASE_EVENT_TYPES.get(recipe.name)
+    if event_type is not None and events[event_type.lower()] < MIN_INTERACTIONS:
+        return FEW_EVENTS.format(event_type=event_type, use_case=recipe.name)
+    return None
+
+
 def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
     collection = recommenders(backend)
@@ -134,6 +220,11 @@ def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dic
     tags = tags_from(backend, params)
     created = backend.clock.stamp()
     timeline, reason = new_timeline(backend, KIND, created)
+    if reason is None:
+        # Decided from the data visible when training starts, as for a solution version.
+        reason = data_failure(backend, group.arn, recipe, timeline.starts[0])
+        if reason is not None:
+            timeline = Timeline(CREATE_FAIL_FLOW, timeline.starts)
     recommender = Recommender(arn, params["name"], backend.next_seq(), created, timeline, recipe)
     recommender.failure_reason = reason
     recommender.recipe_arn = params["recipeArn"]

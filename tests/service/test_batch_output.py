@@ -1,8 +1,11 @@
-"""Batch inference jobs read their input from moto's S3 and write their output there once ACTIVE.
+"""Batch inference and batch segment jobs read their input from moto's S3 and write their
+output there once ACTIVE.
 
 The output is one JSON line per input line — ``{"input", "output": {"recommendedItems",
-"scores"}, "error"}`` — built deterministically from the items the version's training data
-knows (or a synthetic catalogue when the data was not readable).
+"scores"}, "error"}`` for batch inference, ``{"input", "output": {"recommendedUsers"}}`` (item
+affinity) or ``{"itemAttributes", "output": {"recommendedUsers"}}`` (item-attribute affinity)
+for segments — built deterministically from what the version's training data knows (or a
+synthetic catalogue when the data was not readable).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from data_world import (
     REGION,
     ROLE_ARN,
     World,
+    csv_text,
     interaction_rows,
     interactions_csv,
     make_world,
@@ -28,10 +32,12 @@ from data_world import (
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.options import DEFAULT_DURATIONS
+from personalize_mock.service.batch_output import parse_attributes
 
 pytestmark = pytest.mark.personalize_mock(require_data=True)
 
 JOB_TIME = DEFAULT_DURATIONS["batch_inference_job"]
+SEGMENT_TIME = DEFAULT_DURATIONS["batch_segment_job"]
 USERS = 50
 PER_USER = 20
 
@@ -355,3 +361,281 @@ def test_moto_stopped_before_the_job_finished(pm: PersonalizeMock, client: Any) 
         )
     pm.advance(JOB_TIME)
     assert describe(world, job)["status"] == "ACTIVE"  # the write is skipped, nothing escapes
+
+
+# -- batch segment jobs -------------------------------------------------------------------------------
+
+#: Item metadata for the attribute segments: items 0-4 are Action (the even ones Comedy too),
+#: the other even items Comedy, the odd ones Drama.
+GENRES = {
+    f"item-{n}": "Action|Comedy"
+    if n in (0, 2, 4)
+    else "Action"
+    if n < 5
+    else "Comedy"
+    if n % 2 == 0
+    else "Drama"
+    for n in range(50)
+}
+
+
+def start_segment_job(world: World, version: str, input_path: str, output_path: str, **params: Any) -> str:
+    world.counter += 1
+    arn: str = world.client.create_batch_segment_job(
+        jobName=f"segments-{world.counter}",
+        solutionVersionArn=version,
+        jobInput={"s3DataSource": {"path": input_path}},
+        jobOutput={"s3DataDestination": {"path": output_path}},
+        roleArn=ROLE_ARN,
+        **params,
+    )["batchSegmentJobArn"]
+    return arn
+
+
+def describe_segment_job(world: World, arn: str) -> dict[str, Any]:
+    job: dict[str, Any] = world.client.describe_batch_segment_job(batchSegmentJobArn=arn)["batchSegmentJob"]
+    return job
+
+
+def attribute_version(world: World) -> str:
+    """An aws-item-attribute-affinity version trained on the interactions and :data:`GENRES`."""
+    items = world.dataset("ITEMS")
+    body = csv_text(["ITEM_ID", "GENRES"], sorted(GENRES.items()))
+    assert world.load(items, world.put("items.csv", body))["status"] == "ACTIVE"
+    return trained(world, "aws-item-attribute-affinity")
+
+
+def histories() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for user, item, *_ in interaction_rows(USERS, PER_USER):
+        found.setdefault(user, set()).add(item)
+    return found
+
+
+def test_item_affinity_segments_appear_when_the_job_is_active(pm: PersonalizeMock, world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    lines = ({"itemId": "item-7"}, {"itemId": "never-seen"}, {"userId": "user-1"})
+    source = world.put("input/items.json", jsonl(*lines))
+    job = start_segment_job(world, version, source, f"s3://{BUCKET}/segments/", numResults=8)
+    pm.advance(SEGMENT_TIME - 1)
+    assert describe_segment_job(world, job)["status"] == "CREATE IN_PROGRESS"
+    assert keys(world, "segments/") == []
+    pm.advance(1)
+    assert describe_segment_job(world, job)["status"] == "ACTIVE"
+    assert keys(world, "segments/") == ["segments/items.json.out"]
+    known, unknown, odd = output_lines(world, "segments/items.json.out")
+    # The guide's format: {"input": {"itemId": …}, "output": {"recommendedUsers": […]}}.
+    assert set(known) == {"input", "output"}
+    assert known["input"] == {"itemId": "item-7"}
+    users = known["output"]["recommendedUsers"]
+    assert len(users) == len(set(users)) == 8
+    # Users come from the training data; those most likely to interact with item-7 are the
+    # ones who already did (20 of the 50 users have it in their history).
+    holders = {user for user, items in histories().items() if "item-7" in items}
+    assert len(holders) == 20
+    assert set(users) <= holders
+    # An item the model never saw has nobody to predict; a line without itemId gets an error.
+    assert unknown == {"input": {"itemId": "never-seen"}, "output": {"recommendedUsers": []}}
+    assert odd == {"input": {"userId": "user-1"}, "output": None, "error": "The input line has no itemId."}
+
+
+def test_segments_are_deterministic_and_sized_by_num_results(world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    source = world.put("input/items.json", jsonl({"itemId": "item-3"}))
+    first = start_segment_job(world, version, source, f"s3://{BUCKET}/one/")
+    second = start_segment_job(world, version, source, f"s3://{BUCKET}/two", numResults=3)
+    world.pm.advance(SEGMENT_TIME)
+    world.client.list_batch_segment_jobs()  # any call runs the writes that are due
+    (one,) = output_lines(world, "one/items.json.out")
+    (two,) = output_lines(world, "two/items.json.out")
+    assert len(one["output"]["recommendedUsers"]) == 25  # numResults defaults to 25
+    assert two["output"]["recommendedUsers"] == one["output"]["recommendedUsers"][:3]
+    assert describe_segment_job(world, first)["status"] == describe_segment_job(world, second)["status"]
+
+
+def test_item_attribute_affinity_segments(world: World) -> None:
+    version = attribute_version(world)
+    queries = (
+        {"itemAttributes": 'ITEMS.GENRES = "Action"'},
+        {"itemAttributes": 'ITEMS.genres = "Comedy" AND ITEMS.GENRES = "Action"'},
+        {"itemAttributes": 'ITEMS.GENRES = "Horror"'},
+        {"itemAttributes": 'ITEMS.GENRES = "Comedy" OR ITEMS.GENRES = "Action"'},
+        {"itemId": "item-1"},
+    )
+    source = world.put("input/attributes.json", jsonl(*queries))
+    job = start_segment_job(world, version, source, f"s3://{BUCKET}/attributes/", numResults=8)
+    world.pm.advance(SEGMENT_TIME)
+    assert describe_segment_job(world, job)["status"] == "ACTIVE"
+    action, both, horror, either, item = output_lines(world, "attributes/attributes.json.out")
+    # The guide's format: the query's fields, then "output" (no "input" wrapper).
+    assert action == {"itemAttributes": 'ITEMS.GENRES = "Action"', "output": action["output"]}
+    # The users ranked first have the most Action items in their history (all five).
+    history = histories()
+    action_items = {item for item, genres in GENRES.items() if "Action" in genres.split("|")}
+    most = max(len(items & action_items) for items in history.values())
+    assert most == 5
+    assert all(len(history[user] & action_items) == most for user in action["output"]["recommendedUsers"])
+    assert len(action["output"]["recommendedUsers"]) == 8
+    # AND narrows to items with both genres (item-0, item-2, item-4).
+    comedy_action = {"item-0", "item-2", "item-4"}
+    assert all(len(history[user] & comedy_action) == 3 for user in both["output"]["recommendedUsers"])
+    assert horror == {"itemAttributes": 'ITEMS.GENRES = "Horror"', "output": {"recommendedUsers": []}}
+    assert either["output"] is None
+    assert either["error"].startswith("Invalid itemAttributes")
+    assert "only AND can join conditions" in either["error"]
+    assert item == {"itemId": "item-1", "output": None, "error": "The input line has no itemAttributes."}
+
+
+def test_more_than_ten_attribute_queries_fail_the_job(world: World) -> None:
+    version = attribute_version(world)
+    source = world.put(
+        "input/many.json", jsonl(*({"itemAttributes": f'ITEMS.GENRES = "g{n}"'} for n in range(11)))
+    )
+    job = start_segment_job(world, version, source, f"s3://{BUCKET}/many/")
+    world.pm.advance(SEGMENT_TIME)
+    described = describe_segment_job(world, job)
+    assert (described["status"], described["failureReason"]) == (
+        "CREATE FAILED",
+        "The input holds 11 queries; the Item-Attribute-Affinity recipe accepts at most 10.",
+    )
+    assert keys(world, "many/") == []
+
+
+def test_segment_job_with_a_missing_input_fails(world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    job = start_segment_job(world, version, f"s3://{BUCKET}/input/none.json", f"s3://{BUCKET}/out/")
+    world.pm.advance(SEGMENT_TIME)
+    described = describe_segment_job(world, job)
+    assert (described["status"], described["failureReason"]) == (
+        "CREATE FAILED",
+        f"Could not find the object s3://{BUCKET}/input/none.json.",
+    )
+    summary = world.client.list_batch_segment_jobs()["batchSegmentJobs"][0]
+    assert summary["failureReason"] == described["failureReason"]
+    assert keys(world, "out/") == []
+
+
+def test_segment_job_with_a_missing_output_bucket_fails(world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    source = world.put("input/items.json", jsonl({"itemId": "item-7"}))
+    job = start_segment_job(world, version, source, "s3://no-such-bucket/out/")
+    world.pm.advance(SEGMENT_TIME)
+    described = describe_segment_job(world, job)
+    assert (described["status"], described["failureReason"]) == (
+        "CREATE FAILED",
+        "Could not find the bucket no-such-bucket of the output path s3://no-such-bucket/out/.",
+    )
+
+
+def test_segment_job_input_that_is_not_json_lines_fails(world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    source = world.put("input/bad.json", '{"itemId": "item-1"}\n["item-2"]\n')
+    job = start_segment_job(world, version, source, f"s3://{BUCKET}/out/")
+    world.pm.advance(SEGMENT_TIME)
+    assert describe_segment_job(world, job)["failureReason"] == (
+        f"Line 2 of s3://{BUCKET}/input/bad.json is not a JSON object."
+    )
+
+
+def test_an_injected_segment_job_failure_writes_nothing(pm: PersonalizeMock, world: World) -> None:
+    version = trained(world, "aws-item-affinity")
+    source = world.put("input/items.json", jsonl({"itemId": "item-7"}))
+    pm.fail_next("batch_segment_job", reason="Injected.")
+    job = start_segment_job(world, version, source, f"s3://{BUCKET}/out/")
+    pm.advance(SEGMENT_TIME)
+    assert describe_segment_job(world, job)["failureReason"] == "Injected."
+    assert keys(world, "out/") == []
+
+
+def test_unreadable_training_data_gives_synthetic_segments(pm: PersonalizeMock, client: Any) -> None:
+    opaque = make_world(pm, client, None, name="opaque-segments")
+    opaque.load(opaque.dataset(), "s3://not-read/interactions.csv")  # before moto: opaque
+    version = opaque.train(opaque.solution("aws-item-affinity"))["solutionVersionArn"]
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        opaque.s3 = s3
+        # The synthetic catalogue is item-1 … item-100; its users are user-1 … user-100.
+        source = opaque.put("input/items.json", jsonl({"itemId": "item-3"}, {"itemId": "item-3"}))
+        job = start_segment_job(opaque, version, source, f"s3://{BUCKET}/synthetic/", numResults=5)
+        pm.advance(SEGMENT_TIME)
+        assert describe_segment_job(opaque, job)["status"] == "ACTIVE"
+        first, again = output_lines(opaque, "synthetic/items.json.out")
+    users = first["output"]["recommendedUsers"]
+    assert len(set(users)) == 5
+    assert all(user.startswith("user-") and 1 <= int(user[5:]) <= 100 for user in users)
+    assert again == first
+
+
+def test_segment_job_without_moto_reads_and_writes_nothing(
+    pm: PersonalizeMock, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = make_world(pm, client, None, name="bare-segments")
+    bare.load(bare.dataset(), "s3://data/interactions.csv")
+    version = bare.train(bare.solution("aws-item-affinity"))["solutionVersionArn"]
+    with no_network(monkeypatch) as attempts:
+        job = start_segment_job(bare, version, "s3://data/in/items.json", "s3://data/out/")
+        pm.advance(SEGMENT_TIME)
+        assert describe_segment_job(bare, job)["status"] == "ACTIVE"
+    assert attempts == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "conditions"),
+    [
+        ('ITEMS.GENRES = "Comedy"', [("GENRES", "Comedy")]),
+        ("items.genres='Horror' and ITEMS.YEAR = 2001", [("GENRES", "Horror"), ("YEAR", "2001")]),
+        (
+            r'ITEMS.TITLE = "Rock \"n\" Roll" AND ITEMS.TAG="a AND b"',
+            [("TITLE", 'Rock "n" Roll'), ("TAG", "a AND b")],
+        ),
+    ],
+)
+def test_parse_attributes(expression: str, conditions: list[tuple[str, str]]) -> None:
+    assert parse_attributes(expression) == conditions
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("", "expected ITEMS.<column>"),
+        ('ITEMS.PRICE > "3"', "expected ITEMS.<column>"),
+        ('ITEMS.GENRES = "Comedy" AND', "expected ITEMS.<column>"),
+        ('ITEMS.GENRES = "Comedy" OR ITEMS.GENRES = "Action"', "only AND can join conditions"),
+        ('USERS.AGE = "3"', "expected ITEMS.<column>"),
+    ],
+)
+def test_parse_attributes_refuses_other_expressions(expression: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_attributes(expression)
+
+
+def test_numbers_and_missing_values_in_attribute_queries(world: World) -> None:
+    items = world.dataset("ITEMS")
+    # Items 0-9 cost 9.5, the others 20; only the odd items have a YEAR, and they are the Drama ones.
+    rows = [
+        [f"item-{n}", 9.5 if n < 10 else 20.0, 2001 if n % 2 else "", "Drama" if n % 2 else "Comedy"]
+        for n in range(50)
+    ]
+    body = csv_text(["ITEM_ID", "PRICE", "YEAR", "GENRES"], rows)
+    assert world.load(items, world.put("items.csv", body))["status"] == "ACTIVE"
+    version = trained(world, "aws-item-attribute-affinity")
+    queries = (
+        {"itemAttributes": "ITEMS.PRICE = 9.50"},
+        {"itemAttributes": 'ITEMS.PRICE = "9.5"'},
+        {"itemAttributes": "ITEMS.PRICE = 20"},
+        {"itemAttributes": 'ITEMS.YEAR = "2001"'},
+        {"itemAttributes": 'ITEMS.GENRES = "Drama"'},
+    )
+    source = world.put("input/numbers.json", jsonl(*queries))
+    start_segment_job(world, version, source, f"s3://{BUCKET}/numbers/", numResults=10)
+    world.pm.advance(SEGMENT_TIME)
+    world.client.list_batch_segment_jobs()  # any call runs the write that is due
+    cheap, cheap_text, dear, dated, drama = (
+        line["output"]["recommendedUsers"] for line in output_lines(world, "numbers/numbers.json.out")
+    )
+    # A number matches the stored value as a number, quoted or not: the same items, the same users.
+    assert cheap == cheap_text != dear
+    assert cheap[0] in {user for user, seen in histories().items() if seen & {f"item-{n}" for n in range(10)}}
+    # Items without a YEAR never match it: YEAR = 2001 selects exactly the odd (Drama) items.
+    assert dated == drama

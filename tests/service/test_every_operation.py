@@ -173,6 +173,25 @@ def test_every_control_plane_operation_answers_in_the_shape_botocore_expects(pm:
     pm.settle()
     domain_group = client.create_dataset_group(name="shop", domain="ECOMMERCE")["datasetGroupArn"]
     pm.settle()
+    # A recommender trains on its group's interactions, like a solution version: import some
+    # (without moto the file is not read, and the data counts as enough).
+    shop_schema = client.create_schema(
+        name="shop-interactions", schema=INTERACTIONS_SCHEMA, domain="ECOMMERCE"
+    )["schemaArn"]
+    shop_interactions = client.create_dataset(
+        name="shop-interactions",
+        schemaArn=shop_schema,
+        datasetGroupArn=domain_group,
+        datasetType="Interactions",
+    )["datasetArn"]
+    pm.settle()
+    client.create_dataset_import_job(
+        jobName="shop-import",
+        datasetArn=shop_interactions,
+        dataSource={"dataLocation": "s3://bucket/shop-interactions.csv"},
+        roleArn=ROLE,
+    )
+    pm.settle()
     recommender = client.create_recommender(
         name="for-you",
         datasetGroupArn=domain_group,
@@ -208,6 +227,7 @@ def test_every_control_plane_operation_answers_in_the_shape_botocore_expects(pm:
     client.delete_solution(solutionArn=segments)
     client.delete_dataset(datasetArn=dataset)
     client.delete_dataset(datasetArn=items)
+    client.delete_dataset(datasetArn=shop_interactions)
     pm.settle()
     client.delete_schema(schemaArn=schema)
     client.delete_dataset_group(datasetGroupArn=group)

@@ -1,13 +1,22 @@
 """CreateRecommender, DescribeRecommender, ListRecommenders, UpdateRecommender, DeleteRecommender,
-StartRecommender, StopRecommender."""
+StartRecommender, StopRecommender.
+
+Most tests exercise the control flow and run without the data rules (``require_data`` is off
+by default in the service tests); the last section trains recommenders on data read from
+moto's S3 with the data rules on.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
+import moto
 import pytest
+from data_world import BUCKET, REGION, ROLE_ARN, csv_text
+from data_world import START as EPOCH
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.options import DEFAULT_DURATIONS
@@ -430,3 +439,255 @@ def test_recommender_blocks_its_dataset_group_deletion(world: World) -> None:
     world.pm.settle()
     with pytest.raises(world.client.exceptions.ResourceNotFoundException):
         world.client.describe_dataset_group(datasetGroupArn=world.group)
+
+
+# -- Training data (require_data on) ----------------------------------------------------------------
+
+DATA_RULES = pytest.mark.personalize_mock(require_data=True)
+MOST_VIEWED = RECIPE + "aws-ecomm-popular-items-by-views"
+MORE_LIKE_X = RECIPE + "aws-vod-more-like-x"
+INTERACTION_FIELDS = [
+    {"name": "USER_ID", "type": "string"},
+    {"name": "ITEM_ID", "type": "string"},
+    {"name": "TIMESTAMP", "type": "long"},
+    {"name": "EVENT_TYPE", "type": "string"},
+]
+ITEM_FIELDS = [
+    {"name": "ITEM_ID", "type": "string"},
+    {"name": "GENRES", "type": "string", "categorical": True},
+    {"name": "CREATION_TIMESTAMP", "type": "long"},
+]
+#: The solution version's wording, which recommenders share.
+NO_INTERACTIONS_DATASET = (
+    "Create failed. The dataset group has no interactions dataset: create one and import "
+    "interactions before training."
+)
+NO_INTERACTIONS = (
+    "Create failed. The dataset group has no interactions data: import interactions before training."
+)
+
+
+def rows(users: int, per_user: int, event_type: str = "View") -> list[list[Any]]:
+    """``users`` users with ``per_user`` interactions each on ``sku-*`` items.
+
+    The ids differ from the synthetic catalogue's ``item-*``, so answers show where they came from.
+    """
+    made: list[list[Any]] = []
+    for user in range(users):
+        for n in range(per_user):
+            made.append([f"u{user}", f"sku-{(user * 3 + n) % 40}", EPOCH + len(made), event_type])
+    return made
+
+
+class DataShop:
+    """A domain dataset group whose data is imported from moto's S3, and the clients around it."""
+
+    def __init__(self, pm: PersonalizeMock, client: Any, s3: Any, domain: str = "ECOMMERCE") -> None:
+        self.pm, self.client, self.s3, self.domain = pm, client, s3, domain
+        self.group: str = client.create_dataset_group(name=f"data-{domain.lower()}", domain=domain)[
+            "datasetGroupArn"
+        ]
+        pm.advance(DEFAULT_DURATIONS["dataset_group"])
+        self.counter = 0
+
+    def dataset(self, dataset_type: str = "INTERACTIONS") -> str:
+        self.counter += 1
+        fields = INTERACTION_FIELDS if dataset_type == "INTERACTIONS" else ITEM_FIELDS
+        schema = self.client.create_schema(
+            name=f"schema-{self.domain}-{self.counter}",
+            schema=json.dumps({"type": "record", "name": "Data", "fields": fields, "version": "1.0"}),
+            domain=self.domain,
+        )["schemaArn"]
+        arn: str = self.client.create_dataset(
+            name=f"{dataset_type.lower()}-{self.counter}",
+            datasetGroupArn=self.group,
+            datasetType=dataset_type,
+            schemaArn=schema,
+        )["datasetArn"]
+        self.pm.advance(DEFAULT_DURATIONS["dataset"])
+        return arn
+
+    def start_import(self, dataset: str, header: list[str], body: list[list[Any]] | None) -> str:
+        """Import ``body`` (``None``: an object that does not exist) into ``dataset``."""
+        self.counter += 1
+        key = f"import-{self.counter}.csv"
+        if body is not None:
+            self.s3.put_object(Bucket=BUCKET, Key=key, Body=csv_text(header, body).encode())
+        arn: str = self.client.create_dataset_import_job(
+            jobName=f"import-{self.counter}",
+            datasetArn=dataset,
+            dataSource={"dataLocation": f"s3://{BUCKET}/{key}"},
+            roleArn=ROLE_ARN,
+        )["datasetImportJobArn"]
+        return arn
+
+    def load(self, dataset: str, body: list[list[Any]] | None, header: list[str] | None = None) -> str:
+        """Import and wait for the job to end; returns its status."""
+        arn = self.start_import(dataset, header or ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"], body)
+        self.pm.advance(DEFAULT_DURATIONS["dataset_import_job"])
+        job = self.client.describe_dataset_import_job(datasetImportJobArn=arn)["datasetImportJob"]
+        status: str = job["status"]
+        return status
+
+    def recommender(self, recipe: str = MOST_VIEWED) -> dict[str, Any]:
+        """Create a recommender, wait for its creation to end; returns it described."""
+        self.counter += 1
+        arn = self.client.create_recommender(
+            name=f"recommender-{self.counter}", datasetGroupArn=self.group, recipeArn=recipe
+        )["recommenderArn"]
+        self.pm.advance(CREATE)
+        described: dict[str, Any] = self.client.describe_recommender(recommenderArn=arn)["recommender"]
+        return described
+
+
+@pytest.fixture
+def shop(pm: PersonalizeMock, client: Any) -> Iterator[DataShop]:
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        yield DataShop(pm, client, s3)
+
+
+def served(recommender_arn: str, **params: Any) -> list[str]:
+    runtime = boto3.client("personalize-runtime", region_name=REGION)
+    answer = runtime.get_recommendations(recommenderArn=recommender_arn, **params)
+    return [entry["itemId"] for entry in answer["itemList"]]
+
+
+@DATA_RULES
+def test_recommender_without_an_interactions_dataset_fails(shop: DataShop) -> None:
+    first = shop.client.describe_recommender(
+        recommenderArn=shop.client.create_recommender(
+            name="early", datasetGroupArn=shop.group, recipeArn=MOST_VIEWED
+        )["recommenderArn"]
+    )["recommender"]
+    # The call is accepted; the failure shows once creation has run its course.
+    assert first["status"] == "CREATE PENDING"
+    assert "failureReason" not in first
+    shop.pm.advance(CREATE)
+    failed = shop.client.describe_recommender(recommenderArn=first["recommenderArn"])["recommender"]
+    assert (failed["status"], failed["failureReason"]) == ("CREATE FAILED", NO_INTERACTIONS_DATASET)
+    assert "modelMetrics" not in failed
+    summary = shop.client.list_recommenders(datasetGroupArn=shop.group)["recommenders"][0]
+    assert summary["status"] == "CREATE FAILED"
+    runtime = boto3.client("personalize-runtime", region_name=REGION)
+    with pytest.raises(runtime.exceptions.InvalidInputException, match="CREATE FAILED"):
+        runtime.get_recommendations(recommenderArn=first["recommenderArn"], userId="u1")
+    # DeleteRecommender accepts a CREATE FAILED recommender, so cleanup code works unchanged.
+    shop.client.delete_recommender(recommenderArn=first["recommenderArn"])
+    assert (
+        shop.client.describe_recommender(recommenderArn=first["recommenderArn"])["recommender"]["status"]
+        == "DELETE PENDING"
+    )
+
+
+@DATA_RULES
+def test_recommender_whose_imports_all_failed_fails_like_a_solution_version(shop: DataShop) -> None:
+    interactions = shop.dataset()
+    assert shop.load(interactions, None) == "CREATE FAILED"  # the object does not exist
+    recommender = shop.recommender()
+    assert (recommender["status"], recommender["failureReason"]) == ("CREATE FAILED", NO_INTERACTIONS)
+    # A solution version trained on the same data fails with the same reason.
+    solution = shop.client.create_solution(
+        name="custom", datasetGroupArn=shop.group, recipeArn=RECIPE + "aws-user-personalization"
+    )["solutionArn"]
+    version = shop.client.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+    shop.pm.advance(DEFAULT_DURATIONS["solution_version"])
+    described = shop.client.describe_solution_version(solutionVersionArn=version)["solutionVersion"]
+    assert described["failureReason"] == recommender["failureReason"]
+
+
+@DATA_RULES
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (rows(40, 20)[:999], "Create failed. Dataset has fewer than 1000 interactions."),
+        # 1000 interactions, but only 24 users with two or more.
+        (
+            rows(24, 41)[:984] + [[f"once-{n}", "sku-1", EPOCH, "View"] for n in range(16)],
+            "Create failed. Dataset has fewer than 25 users with at least 2 interactions each.",
+        ),
+        (
+            rows(50, 20, event_type="click"),
+            "Create failed. Dataset has fewer than 1000 View events, "
+            "which the aws-ecomm-popular-items-by-views use case needs.",
+        ),
+    ],
+    ids=["few-interactions", "few-users", "no-view-events"],
+)
+def test_recommender_with_too_little_data_fails(shop: DataShop, body: list[list[Any]], reason: str) -> None:
+    assert shop.load(shop.dataset(), body) == "ACTIVE"
+    recommender = shop.recommender()
+    assert (recommender["status"], recommender["failureReason"]) == ("CREATE FAILED", reason)
+
+
+@DATA_RULES
+def test_recommender_with_enough_data_is_active_and_serves_what_it_learned(shop: DataShop) -> None:
+    # The use case's event type is matched without regard to case.
+    assert shop.load(shop.dataset(), rows(50, 20, event_type="view")) == "ACTIVE"
+    recommender = shop.recommender()
+    assert recommender["status"] == "ACTIVE"
+    assert "failureReason" not in recommender
+    top = served(recommender["recommenderArn"], userId="u1", numResults=100)
+    # Learned from the imported data: its 40 items, never the synthetic item-1 … item-100.
+    assert sorted(top) == sorted({f"sku-{n}" for n in range(40)})
+
+
+@DATA_RULES
+def test_data_is_judged_when_training_starts(shop: DataShop) -> None:
+    interactions = shop.dataset()
+    shop.start_import(interactions, ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"], rows(50, 20))
+    # The import is still running when the recommender starts training: its rows do not count,
+    # even though they become visible before the recommender's creation ends.
+    recommender = shop.recommender()
+    assert (recommender["status"], recommender["failureReason"]) == ("CREATE FAILED", NO_INTERACTIONS)
+    assert shop.recommender()["status"] == "ACTIVE"
+
+
+@DATA_RULES
+def test_more_like_x_needs_item_data(pm: PersonalizeMock, client: Any) -> None:
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        videos = DataShop(pm, client, s3, domain="VIDEO_ON_DEMAND")
+        # Events of any type count for this use case.
+        assert videos.load(videos.dataset(), rows(50, 20, event_type="Click")) == "ACTIVE"
+        assert videos.recommender(MORE_LIKE_X)["failureReason"] == (
+            "Create failed. The dataset group has no items dataset: "
+            "create one and import items before training."
+        )
+        items = videos.dataset("ITEMS")
+        assert videos.recommender(MORE_LIKE_X)["failureReason"] == (
+            "Create failed. The dataset group has no items data: import items before training."
+        )
+        header = ["ITEM_ID", "GENRES", "CREATION_TIMESTAMP"]
+        assert videos.load(items, [[f"sku-{n}", "Drama", EPOCH] for n in range(40)], header) == "ACTIVE"
+        assert videos.recommender(MORE_LIKE_X)["status"] == "ACTIVE"
+
+
+@DATA_RULES
+def test_opaque_data_counts_as_enough(pm: PersonalizeMock, client: Any) -> None:
+    # Without moto the import cannot be read: it succeeds, and its data counts as enough (as
+    # for solution versions); the recommender then answers from the synthetic catalogue.
+    shop = DataShop(pm, client, None)
+    assert shop.load(shop.dataset(), None) == "ACTIVE"
+    recommender = shop.recommender()
+    assert recommender["status"] == "ACTIVE"
+    assert all(item.startswith("item-") for item in served(recommender["recommenderArn"], userId="u1"))
+
+
+@DATA_RULES
+def test_an_injected_failure_wins_over_the_data_rules(shop: DataShop) -> None:
+    shop.pm.fail_next("recommender", reason="Injected.")
+    assert shop.recommender()["failureReason"] == "Injected."
+
+
+@pytest.mark.personalize_mock(require_data=False)
+def test_without_the_data_rules_a_recommender_needs_no_data(shop: DataShop) -> None:
+    recommender = shop.recommender()
+    assert recommender["status"] == "ACTIVE"
+    # Nothing to learn from: the synthetic catalogue answers.
+    assert served(recommender["recommenderArn"], userId="u1", numResults=3) == served(
+        recommender["recommenderArn"], userId="u1", numResults=3
+    )
+    assert all(item.startswith("item-") for item in served(recommender["recommenderArn"], userId="u1"))
