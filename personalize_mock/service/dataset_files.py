@@ -9,7 +9,8 @@ back as dicts keyed by the schema's own field names, values typed (``int`` for i
 ``str`` otherwise).
 
 Line numbers in messages are those of the file, the header being line 1, so they match what
-an editor shows.
+an editor shows. A first column without a name (the index ``pandas.DataFrame.to_csv`` writes)
+is skipped.
 """
 
 from __future__ import annotations
@@ -95,15 +96,26 @@ def _typed(field: Field, raw: str, line: int, source: str) -> Any:
     return raw
 
 
-def _columns(header: Sequence[str], fields: Sequence[Field], source: str) -> list[Field]:
-    """The schema field of each header column; :class:`DataFileError` on a mismatch."""
+def _columns(header: Sequence[str], fields: Sequence[Field], source: str) -> list[Field | None]:
+    """The schema field of each header column (``None``: a column to skip).
+
+    :class:`DataFileError` on a mismatch. Choice (docs/choices.md): a first column without a
+    name is the index ``pandas.DataFrame.to_csv`` writes unless told not to (AWS's own
+    notebooks write files so), and is skipped; any other unnamed column is not in the schema.
+    """
     by_name = {field.name.upper(): field for field in fields}
     seen: set[str] = set()
     unknown: list[str] = []
     duplicated: list[str] = []
-    columns: list[Field] = []
-    for raw in header:
+    columns: list[Field | None] = []
+    for position, raw in enumerate(header):
         name = raw.strip()
+        if not name:
+            if position == 0:
+                columns.append(None)
+                continue
+            # Named by its place, so the failure reason does not read "[]".
+            name = f"(unnamed column {position + 1})"
         key = name.upper()
         if key in seen:
             duplicated.append(name)
@@ -159,6 +171,7 @@ def parse_csv(data: bytes, fields: Sequence[Field], source: str) -> list[dict[st
                 {
                     field.name: _typed(field, raw, line, source)
                     for field, raw in zip(columns, values, strict=True)
+                    if field is not None
                 }
             )
     except csv.Error as error:

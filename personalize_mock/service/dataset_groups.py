@@ -19,20 +19,22 @@ from .common import (
     tags_from,
     timestamps,
 )
-from .lifecycle import Timeline
+from .lifecycle import DELETE_PENDING, DELETING, GONE, Timeline
 from .store import Collection, RegionBackend, Resource
 
 KIND = "dataset_group"
 ARN_TYPE = "dataset-group"
-#: Children that block a dataset group's deletion (kind, readable name), once those families exist.
+#: Children that block a dataset group's deletion (kind, readable name): event trackers,
+#: solutions and datasets (API_DeleteDatasetGroup), recommenders (the guide's cleanup page,
+#: https://docs.aws.amazon.com/personalize/latest/dg/gs-cleanup.html, for Domain groups).
 CHILD_KINDS = (
+    ("event_tracker", "event tracker"),
     ("solution", "solution"),
     ("dataset", "dataset"),
-    ("event_tracker", "event tracker"),
     ("recommender", "recommender"),
-    ("filter", "filter"),
-    ("metric_attribution", "metric attribution"),
 )
+#: Children that do not block it and are deleted with it: filters and metric attributions.
+DEPENDENT_KINDS = ("filter", "metric_attribution")
 
 
 class DatasetGroup(Resource):
@@ -106,10 +108,25 @@ def list_dataset_groups(backend: RegionBackend, params: Mapping[str, Any]) -> di
 
 
 def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    """DeleteDatasetGroup: refused while one of :data:`CHILD_KINDS` is not being deleted.
+
+    Choice (docs/choices.md): filters and metric attributions, which no page names as
+    blockers, go with the group: DELETE PENDING at once, not found once the group is gone.
+    """
     now = backend.clock.time()
     group = dataset_groups(backend).get(params["datasetGroupArn"], now)
     require_deletable(group, now, "Dataset group")
     require_no_children(backend, group, CHILD_KINDS, now, "dataset group")
     # The model documents only DELETE PENDING for dataset groups (behaviour reference §3.2).
-    start_deletion(backend, group, KIND, now, with_in_progress=False)
+    gone_at = start_deletion(backend, group, KIND, now, with_in_progress=False)
+    for kind in DEPENDENT_KINDS:
+        collection = backend.collection(kind)
+        for child in collection.live(now, group.arn):
+            if child.status(now) in DELETING:
+                if child.timeline.settles_at > gone_at:
+                    # Its own deletion would outlast the group's: it goes with the group.
+                    child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
+                continue
+            child.timeline = child.timeline.then(now, [(DELETE_PENDING, 0.0), (GONE, gone_at - now)])
+            collection.mark_deleting(child)
     return {}

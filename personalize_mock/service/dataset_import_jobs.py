@@ -125,10 +125,11 @@ def read_import(
 
     Rows are ``None`` when the data cannot be read in process (no moto: the batch is
     opaque). A ``location`` ending in ``/`` is a prefix: every ``.csv`` object under it is
-    read, in key order.
+    read, in key order. Choice (docs/choices.md): so is ``s3://bucket/folder`` (no ``/``) when
+    no object has that key but objects lie under ``folder/``.
     """
     try:
-        objects = s3_access.read_objects(backend.region, location, suffix=CSV_SUFFIX)
+        objects = s3_access.read_objects(backend.region, location, suffix=CSV_SUFFIX, folder_fallback=True)
     except s3_access.Unreadable:
         return None, None
     except s3_access.NotFound:

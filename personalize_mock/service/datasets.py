@@ -50,6 +50,10 @@ INTERACTIONS = "INTERACTIONS"
 ACTION_INTERACTIONS_TYPE = "ACTION_INTERACTIONS"
 #: Kinds of the dataset's jobs: they block its deletion while in flight and go with it.
 JOB_KINDS = (("dataset_import_job", "dataset import job"), ("dataset_export_job", "dataset export job"))
+#: Batch jobs of the group's solution versions: they block DeleteDataset while in flight.
+BATCH_JOB_KINDS = (("batch_inference_job", "batch inference job"), ("batch_segment_job", "batch segment job"))
+#: Campaign statuses that block DeleteDataset ("Deleting a dataset": CREATE PENDING, IN PROGRESS, ACTIVE).
+CAMPAIGN_BLOCKING = CREATING | {ACTIVE}
 
 
 class DatasetUpdate:
@@ -236,32 +240,99 @@ def update_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     return {"datasetArn": dataset.arn}
 
 
-def _require_no_training(backend: RegionBackend, dataset: Dataset, now: float) -> None:
-    """Training in the dataset group reads the dataset (DeleteDataset documentation)."""
-    for solution in solutions(backend).live(now, dataset.dataset_group_arn):
-        for version in versions_of(backend, solution, now):
-            status = version.status(now)
-            if status in CREATING:
-                raise ResourceInUseException(
-                    f"Cannot delete dataset {dataset.arn}: solution version {version.arn} is {status}; "
-                    "wait for it to finish or stop it."
-                )
+def _in_use(dataset: Dataset, blocker: str, why: str) -> ResourceInUseException:
+    """The ``ResourceInUseException`` of a DeleteDataset that ``blocker`` refuses."""
+    return ResourceInUseException(f"Cannot delete dataset {dataset.arn}: {blocker} {why}.")
+
+
+def _require_no_filters(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    """Filters go first: "You must delete all filters before deleting any dataset" (Deleting a dataset)."""
+    for item in backend.collection("filter").live(now, dataset.dataset_group_arn):
+        # Choice (docs/choices.md): a filter that is being deleted no longer blocks, as for
+        # every parent/child delete rule (behaviour reference §11.8).
+        if item.status(now) not in DELETING:
+            raise _in_use(
+                dataset,
+                f"filter {item.arn}",
+                "must be deleted first (every filter of the dataset group goes before any dataset)",
+            )
 
 
 def _require_no_event_tracker(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    """An event tracker records into the group's Item interactions dataset (Deleting a dataset)."""
     if dataset.dataset_type != INTERACTIONS:
         return
     for tracker in backend.collection("event_tracker").live(now, dataset.dataset_group_arn):
         # Choice (docs/choices.md): an event tracker that is being deleted no longer blocks,
         # as for every parent/child delete rule (behaviour reference §11.8).
         if tracker.status(now) not in DELETING:
-            raise ResourceInUseException(
-                f"Cannot delete dataset {dataset.arn}: event tracker {tracker.arn} records into it; "
-                "delete the event tracker first."
+            raise _in_use(
+                dataset, f"event tracker {tracker.arn}", "records into it; delete the event tracker first"
             )
 
 
+def _require_no_metric_attribution(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    """A metric attribution that references the dataset goes first (Deleting a dataset).
+
+    Choice (docs/choices.md): every metric counts interaction events of its ``eventType``, so a
+    metric attribution references the Item interactions dataset always, and the Items dataset
+    when one of its metrics adds up an Items column (``SUM(Items.PRICE)``).
+    """
+    from .metric_attributions import MetricAttribution, expression_column
+
+    attributions: Collection[MetricAttribution] = backend.collection("metric_attribution")
+    for attribution in attributions.live(now, dataset.dataset_group_arn):
+        if attribution.status(now) in DELETING:
+            continue
+        read = {
+            column[0] for metric in attribution.metrics if (column := expression_column(metric.expression))
+        }
+        if dataset.dataset_type == INTERACTIONS or dataset.dataset_type in read:
+            raise _in_use(
+                dataset,
+                f"metric attribution {attribution.arn}",
+                "references it; delete the metric attribution first",
+            )
+
+
+def _require_no_work_in_group(backend: RegionBackend, dataset: Dataset, now: float) -> None:
+    """What the group's models are doing with the dataset (Deleting a dataset; API_DeleteDataset).
+
+    Solution versions, recommenders and batch inference / segment jobs block while CREATE
+    PENDING or IN_PROGRESS; campaigns while CREATE PENDING, IN_PROGRESS or ACTIVE.
+    """
+    group_arn = dataset.dataset_group_arn
+    for solution in solutions(backend).live(now, group_arn):
+        for campaign in backend.collection("campaign").live(now, solution.arn):
+            status = campaign.status(now)
+            if status in CAMPAIGN_BLOCKING:
+                raise _in_use(dataset, f"campaign {campaign.arn}", f"is {status}; delete the campaign first")
+        for version in versions_of(backend, solution, now):
+            status = version.status(now)
+            if status in CREATING:
+                raise _in_use(
+                    dataset,
+                    f"solution version {version.arn}",
+                    f"is {status}; wait for it to finish or stop it",
+                )
+            for kind, job_name in BATCH_JOB_KINDS:
+                for job in backend.collection(kind).live(now, version.arn):
+                    status = job.status(now)
+                    if status in CREATING:
+                        raise _in_use(dataset, f"{job_name} {job.arn}", f"is {status}; wait for it to finish")
+    for recommender in backend.collection("recommender").live(now, group_arn):
+        status = recommender.status(now)
+        if status in CREATING:
+            raise _in_use(dataset, f"recommender {recommender.arn}", f"is {status}; wait for it to finish")
+
+
 def delete_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    """DeleteDataset: refused while anything the documentation names still needs the dataset.
+
+    The blockers are those of API_DeleteDataset and the guide's "Deleting a dataset" page
+    (https://docs.aws.amazon.com/personalize/latest/dg/delete-dataset.html); the dataset itself
+    must be ACTIVE or CREATE FAILED like every resource that is deleted.
+    """
     now = backend.clock.time()
     dataset = get_dataset(backend, params["datasetArn"], now)
     require_deletable(dataset, now, "Dataset")
@@ -271,12 +342,11 @@ def delete_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
         for job in backend.collection(kind).live(now, dataset.arn):
             status = job.status(now)
             if status in CREATING:
-                raise ResourceInUseException(
-                    f"Cannot delete dataset {dataset.arn}: {job_name} {job.arn} is {status}; "
-                    "wait for it to finish."
-                )
-    _require_no_training(backend, dataset, now)
+                raise _in_use(dataset, f"{job_name} {job.arn}", f"is {status}; wait for it to finish")
+    _require_no_filters(backend, dataset, now)
     _require_no_event_tracker(backend, dataset, now)
+    _require_no_metric_attribution(backend, dataset, now)
+    _require_no_work_in_group(backend, dataset, now)
     gone_at = start_deletion(backend, dataset, KIND, now)
     # Choice (docs/choices.md): the dataset's import and export jobs (which have no delete API)
     # go with it, like a solution's versions: not found once the dataset is gone.

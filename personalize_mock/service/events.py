@@ -25,7 +25,7 @@ from ..errors import InvalidInputException, ResourceInUseException, ResourceNotF
 from .data_store import ACTION_INTERACTIONS, ACTIONS, INTERACTIONS, ITEMS, PUT, USERS, Batch, group_data
 from .datasets import Dataset, action_tracking_id, datasets, get_dataset
 from .event_trackers import EventTracker, find_by_tracking_id
-from .lifecycle import ACTIVE, DELETING
+from .lifecycle import ACTIVE, CREATING, DELETING
 from .schemas import schemas
 from .store import RegionBackend
 
@@ -91,18 +91,23 @@ def _properties(
     return found
 
 
+def visible_from(now: float) -> float:
+    """When records sent at ``now`` become visible: the start of the current millisecond.
+
+    Creation stamps are ``now`` rounded to the millisecond, so a training created right after
+    the call (even within the same millisecond, its stamp rounded down) still sees them.
+    """
+    return math.floor(now * 1000) / 1000
+
+
 def _add(
     backend: RegionBackend,
     group_arn: str,
     kind: str,
     records: Sequence[dict[str, Any]],
     origin: str,
-    now: float,
+    visible_at: float,
 ) -> None:
-    # Visible from the start of the current millisecond: creation stamps are ``now`` rounded
-    # to the millisecond, so a training created right after this call (even within the same
-    # millisecond, its stamp rounded down) still sees these records.
-    visible_at = math.floor(now * 1000) / 1000
     group_data(backend, group_arn).add(Batch(kind, visible_at, PUT, tuple(records), origin=origin))
 
 
@@ -114,22 +119,39 @@ def _set(record: dict[str, Any], column: str, value: Any) -> None:
 # -- PutEvents ---------------------------------------------------------------------------------
 
 
-def _event_tracker(backend: RegionBackend, tracking_id: str, now: float) -> EventTracker:
+def counted_from(tracker: EventTracker, now: float) -> float | None:
+    """When events sent now to ``tracker`` start to count; ``None``: they never will.
+
+    Choice (docs/choices.md): AWS's own notebooks call PutEvents right after
+    CreateEventTracker, without waiting, and it works for the people who run them. So a
+    tracker still being created (CREATE PENDING or IN_PROGRESS) accepts events; they count
+    from the moment it is ACTIVE, or never if its creation fails. ``ValueError`` for a tracker
+    that cannot record: CREATE FAILED, or being deleted.
+    """
+    status = tracker.status(now)
+    if status == ACTIVE:
+        return visible_from(now)
+    if status not in CREATING:
+        raise ValueError(f"Event tracker {tracker.arn} is in {status} state; it records no events.")
+    timeline = tracker.timeline
+    return timeline.settles_at if timeline.final_status == ACTIVE else None
+
+
+def _event_tracker(backend: RegionBackend, tracking_id: str, now: float) -> tuple[EventTracker, float | None]:
+    """The tracker of ``tracking_id`` and when events sent to it now count (:func:`counted_from`)."""
     tracker = find_by_tracking_id(backend, tracking_id, now)
-    # PutEvents models only InvalidInputException: an unknown or inactive tracker is one.
+    # PutEvents models only InvalidInputException: an unknown or failed tracker is one.
     if tracker is None:
         raise InvalidInputException(f"trackingId {tracking_id} does not belong to any event tracker.")
-    status = tracker.status(now)
-    if status != ACTIVE:
-        raise InvalidInputException(
-            f"Event tracker {tracker.arn} is in {status} state; events can be recorded once it is ACTIVE."
-        )
-    return tracker
+    try:
+        return tracker, counted_from(tracker, now)
+    except ValueError as error:
+        raise InvalidInputException(str(error)) from None
 
 
 def put_events(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
-    tracker = _event_tracker(backend, params["trackingId"], now)
+    tracker, counts_from = _event_tracker(backend, params["trackingId"], now)
     group_arn = tracker.dataset_group_arn
     # Choice (docs/choices.md): events need no Interactions dataset yet; when there is one,
     # properties must match its schema.
@@ -153,7 +175,8 @@ def put_events(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, A
         source = (event.get("metricAttribution") or {}).get("eventAttributionSource")
         _set(record, "EVENT_ATTRIBUTION_SOURCE", source)
         records.append(record)
-    _add(backend, group_arn, INTERACTIONS, records, tracker.arn, now)
+    if counts_from is not None:
+        _add(backend, group_arn, INTERACTIONS, records, tracker.arn, counts_from)
     return {}
 
 
@@ -195,7 +218,7 @@ def _put_records(
         )
         record[id_column] = entry[id_key]
         records.append(record)
-    _add(backend, dataset.dataset_group_arn, dataset_type, records, dataset.arn, now)
+    _add(backend, dataset.dataset_group_arn, dataset_type, records, dataset.arn, visible_from(now))
     return {}
 
 
@@ -220,32 +243,34 @@ def put_actions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, 
 # -- PutActionInteractions -----------------------------------------------------------------------
 
 
-def _action_interactions_dataset(backend: RegionBackend, tracking_id: str, now: float) -> tuple[Dataset, str]:
-    """The Action interactions dataset ``tracking_id`` records into, and the batch origin."""
+def _action_interactions_dataset(
+    backend: RegionBackend, tracking_id: str, now: float
+) -> tuple[Dataset, str, float | None]:
+    """The Action interactions dataset ``tracking_id`` records into, the batch origin, and when
+    what is sent now counts (as for PutEvents, :func:`counted_from`)."""
     for dataset in datasets(backend).live(now):
         if dataset.dataset_type == ACTION_INTERACTIONS and action_tracking_id(dataset.arn) == tracking_id:
-            return dataset, dataset.arn
+            return dataset, dataset.arn, visible_from(now)
     tracker = find_by_tracking_id(backend, tracking_id, now)
     if tracker is None:
         raise ResourceNotFoundException(f"trackingId {tracking_id} does not belong to any event tracker.")
     # Choice (docs/choices.md): a dataset group's event tracker also records action interactions
     # (DescribeDataset does not report the Action interactions dataset's own trackingId yet).
-    status = tracker.status(now)
-    if status != ACTIVE:
-        raise ResourceInUseException(
-            f"Event tracker {tracker.arn} is in {status} state; events can be recorded once it is ACTIVE."
-        )
+    try:
+        counts_from = counted_from(tracker, now)
+    except ValueError as error:
+        raise ResourceInUseException(str(error)) from None
     found = _dataset_of(backend, tracker.dataset_group_arn, ACTION_INTERACTIONS, now)
     if found is None:
         raise ResourceNotFoundException(
             f"Dataset group {tracker.dataset_group_arn} has no Action interactions dataset to record into."
         )
-    return found, tracker.arn
+    return found, tracker.arn, counts_from
 
 
 def put_action_interactions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
-    dataset, origin = _action_interactions_dataset(backend, params["trackingId"], now)
+    dataset, origin, counts_from = _action_interactions_dataset(backend, params["trackingId"], now)
     status = dataset.status(now)
     if status != ACTIVE:
         raise ResourceInUseException(
@@ -271,5 +296,6 @@ def put_action_interactions(backend: RegionBackend, params: Mapping[str, Any]) -
         if event.get("impression"):
             record["IMPRESSION"] = "|".join(event["impression"])
         records.append(record)
-    _add(backend, dataset.dataset_group_arn, ACTION_INTERACTIONS, records, origin, now)
+    if counts_from is not None:
+        _add(backend, dataset.dataset_group_arn, ACTION_INTERACTIONS, records, origin, counts_from)
     return {}

@@ -120,12 +120,16 @@ def _keys_under(client: Any, bucket: str, prefix: str) -> Iterator[str]:
             yield entry["Key"]
 
 
-def read_objects(region: str, location: str, *, suffix: str | None = None) -> Objects:
+def read_objects(
+    region: str, location: str, *, suffix: str | None = None, folder_fallback: bool = False
+) -> Objects:
     """The objects at ``location``: one object, or every object under a prefix ending in ``/``.
 
-    Under a prefix only keys ending in ``suffix`` (case-insensitive) are read, if given.
-    Raises :class:`Unreadable` when moto is not active or did not answer, and
-    :class:`NotFound` when the bucket or object is missing or the prefix holds nothing.
+    Under a prefix only keys ending in ``suffix`` (case-insensitive) are read, if given. With
+    ``folder_fallback``, a location without the trailing ``/`` that names no object is read as
+    the folder ``location + "/"`` when that holds objects. Raises :class:`Unreadable` when moto
+    is not active or did not answer, and :class:`NotFound` when the bucket or object is missing
+    or the prefix holds nothing.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -135,8 +139,14 @@ def read_objects(region: str, location: str, *, suffix: str | None = None) -> Ob
     bucket, key = split_s3_url(location)
     try:
         if key and not key.endswith("/"):
-            body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
-            return [(location, body)]
+            try:
+                body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+            except ClientError as error:
+                if not (folder_fallback and _error_code(error) == "NoSuchKey"):
+                    raise
+                key += "/"
+            else:
+                return [(location, body)]
         keys = [
             found
             for found in _keys_under(client, bucket, key)

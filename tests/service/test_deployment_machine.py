@@ -376,6 +376,12 @@ class DeploymentMachine(RuleBasedStateMachine):
     def training_in_flight(self) -> bool:
         return any(self.version_status(arn) in CREATING for arn in self.versions)
 
+    def campaign_deployed(self) -> bool:
+        """A campaign of group g's solution is being created or is ACTIVE (blocks DeleteDataset)."""
+        return any(
+            self.describe_campaign(arn)["status"] in CREATING | {"ACTIVE"} for arn in self.live_campaigns()
+        )
+
     @precondition(lambda self: bool(self.datasets))
     @rule(data=st.data())
     def delete_dataset(self, data: st.DataObject) -> None:
@@ -384,8 +390,9 @@ class DeploymentMachine(RuleBasedStateMachine):
         if arn not in self.live_datasets():
             expect = {"ResourceNotFoundException"}
         elif self.describe_dataset(arn)["status"] not in ("ACTIVE", "CREATE FAILED") or (
-            # Training in the group reads the dataset.
-            dataset.group == "g" and self.training_in_flight()
+            # Training in the group reads the dataset; so do its deployed campaigns
+            # ("Deleting a dataset", developer guide).
+            dataset.group == "g" and (self.training_in_flight() or self.campaign_deployed())
         ):
             expect = {"ResourceInUseException"}
         else:

@@ -251,7 +251,7 @@ REACHED: dict[tuple[str, str, str], str] = {
     + "test_datasets.py::test_export_job_in_flight_blocks_delete",
     (P, "DescribeDatasetGroup", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "DescribeDatasetGroup", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_a_live_metric_attribution_blocks_delete_dataset_group",
+    + "test_metric_attributions.py::test_a_live_metric_attribution_goes_with_its_dataset_group",
     (P, "DescribeDatasetImportJob", "InvalidInputException"): S
     + "test_dataset_import_jobs.py::test_input_validation",
     (P, "DescribeDatasetImportJob", "ResourceNotFoundException"): S
@@ -419,7 +419,7 @@ REACHED: dict[tuple[str, str, str], str] = {
     (EV, "PutActions", "ResourceNotFoundException"): S + "test_events.py::test_put_records_errors",
     (EV, "PutActions", "ResourceInUseException"): S + "test_events.py::test_put_records_errors",
     (EV, "PutEvents", "InvalidInputException"): S
-    + "test_events.py::test_put_events_on_a_tracker_that_is_not_active_is_invalid_input",
+    + "test_events.py::test_put_events_on_a_failed_or_deleted_tracker_is_invalid_input",
     (EV, "PutItems", "InvalidInputException"): S + "test_events.py::test_put_records_errors",
     (EV, "PutItems", "ResourceNotFoundException"): S + "test_events.py::test_put_records_errors",
     (EV, "PutItems", "ResourceInUseException"): S + "test_events.py::test_put_records_errors",

@@ -148,19 +148,62 @@ def test_put_events_errors_are_invalid_input(pm: PersonalizeMock, world: World, 
     assert batches(pm, world.group) == []
 
 
-def test_put_events_on_a_tracker_that_is_not_active_is_invalid_input(
+def test_put_events_right_after_create_event_tracker_counts_once_it_is_active(
     pm: PersonalizeMock, events: Any
 ) -> None:
+    # AWS's notebooks call put_events right after create_event_tracker, without waiting, and
+    # it works for the people who run them. Choice (docs/choices.md): the events are accepted
+    # and count from the moment the tracker is ACTIVE.
     client, _, _ = clients()
-    pending = make_world(pm, client, "pending", types=(), wait=False)
-    error = invalid(
+    pending = make_world(pm, client, "pending", types=("INTERACTIONS",), wait=False)
+    tracker = client.describe_event_tracker(eventTrackerArn=pending.tracker)["eventTracker"]
+    assert tracker["status"] == "CREATE PENDING"
+    event = {"eventType": "click", "itemId": "i1", "sentAt": SENT}
+    events.put_events(trackingId=pending.tracking_id, userId="u1", sessionId="s", eventList=[event])
+    # Checked at once all the same: a bad event is refused and nothing is kept.
+    invalid(
         events,
         lambda: events.put_events(
-            trackingId=pending.tracking_id, sessionId="s", eventList=[{"eventType": "x", "sentAt": SENT}]
+            trackingId=pending.tracking_id, sessionId="s", eventList=[{**event, "properties": '{"x": 1}'}]
         ),
-        "CREATE PENDING state",
+        "does not match a field",
+    )
+    [batch] = batches(pm, pending.group)
+    active_at = tracker["creationDateTime"].timestamp() + DEFAULT_DURATIONS["event_tracker"]
+    assert batch.visible_at == pytest.approx(active_at, abs=0.001)
+    assert batch.records[0]["TIMESTAMP"] == EPOCH  # the event's own time is kept
+    store = group_data(pm.state.backend("us-east-1"), pending.group)
+    assert list(store.records(pm.now().timestamp(), "INTERACTIONS")) == []
+    pm.advance(DEFAULT_DURATIONS["event_tracker"])
+    assert (
+        client.describe_event_tracker(eventTrackerArn=pending.tracker)["eventTracker"]["status"] == "ACTIVE"
+    )
+    assert [record["ITEM_ID"] for record in store.records(pm.now().timestamp(), "INTERACTIONS")] == ["i1"]
+
+
+def test_put_events_on_a_failed_or_deleted_tracker_is_invalid_input(pm: PersonalizeMock, events: Any) -> None:
+    client, _, _ = clients()
+    pm.fail_next("event_tracker")
+    failing = make_world(pm, client, "failing", types=(), wait=False)
+    event = {"eventType": "x", "sentAt": SENT}
+    # Accepted while it is being created (the service cannot know yet), but never counted.
+    events.put_events(trackingId=failing.tracking_id, sessionId="s", eventList=[event])
+    pm.settle()
+    assert batches(pm, failing.group) == []
+    error = invalid(
+        events,
+        lambda: events.put_events(trackingId=failing.tracking_id, sessionId="s", eventList=[event]),
+        "CREATE FAILED state",
     )
     assert error.response["Error"]["Code"] == "InvalidInputException"
+    working = make_world(pm, client, "working", types=())
+    client.delete_event_tracker(eventTrackerArn=working.tracker)
+    invalid(
+        events,
+        lambda: events.put_events(trackingId=working.tracking_id, sessionId="s", eventList=[event]),
+        "DELETE PENDING state",
+    )
+    assert batches(pm, working.group) == []
 
 
 def test_properties_become_upper_snake_columns() -> None:
@@ -302,6 +345,29 @@ def test_put_action_interactions_with_the_group_event_tracker(
     assert (batch.kind, batch.origin) == ("ACTION_INTERACTIONS", world.tracker)
 
 
+def test_put_action_interactions_through_a_tracker_being_created(pm: PersonalizeMock, events: Any) -> None:
+    # As for PutEvents (docs/choices.md): accepted at once, counted once the tracker is ACTIVE,
+    # never if its creation fails.
+    client, _, _ = clients()
+    early = make_world(pm, client, "early", types=("ACTION_INTERACTIONS",), tracker=False)
+    pm.fail_next("event_tracker")
+    failing = client.create_event_tracker(name="failing", datasetGroupArn=early.group)
+    events.put_action_interactions(trackingId=failing["trackingId"], actionInteractions=[action_event()])
+    pm.settle()
+    assert batches(pm, early.group) == []
+    client.delete_event_tracker(eventTrackerArn=failing["eventTrackerArn"])
+    pm.settle()
+    made = client.create_event_tracker(name="early-tracker", datasetGroupArn=early.group)
+    events.put_action_interactions(trackingId=made["trackingId"], actionInteractions=[action_event()])
+    [batch] = batches(pm, early.group)
+    assert batch.visible_at > pm.now().timestamp()
+    pm.advance(DEFAULT_DURATIONS["event_tracker"])
+    assert client.describe_event_tracker(eventTrackerArn=made["eventTrackerArn"])["eventTracker"][
+        "status"
+    ] == ("ACTIVE")
+    assert batch.visible_at <= pm.now().timestamp()
+
+
 def test_put_action_interactions_errors(pm: PersonalizeMock, world: World, events: Any) -> None:
     client, _, _ = clients()
 
@@ -323,13 +389,17 @@ def test_put_action_interactions_errors(pm: PersonalizeMock, world: World, event
     invalid(events, put(world.tracking_id, properties='{"sessionId": "x"}'), "sessionId cannot be used")
     invalid(events, put(world.tracking_id, properties='{"color": "x"}'), "COLOR")
 
-    # A tracker, or the dataset, that is not ACTIVE: 409.
-    pending = make_world(pm, client, "pending", types=("ACTION_INTERACTIONS",), wait=False)
+    # A tracker that cannot record, or a dataset that is not ACTIVE: 409. (A tracker still
+    # being created records, as for PutEvents; here its dataset is not ACTIVE yet.)
+    client.delete_event_tracker(eventTrackerArn=plain.tracker)
     with pytest.raises(
-        events.exceptions.ResourceInUseException, match=r"Event tracker .* CREATE PENDING"
+        events.exceptions.ResourceInUseException, match=r"Event tracker .* DELETE PENDING"
     ) as busy:
-        put(pending.tracking_id)()
+        put(plain.tracking_id)()
     assert status_of(busy.value) == 409
+    pending = make_world(pm, client, "pending", types=("ACTION_INTERACTIONS",), wait=False)
+    with pytest.raises(events.exceptions.ResourceInUseException, match=r"Dataset .* CREATE PENDING"):
+        put(pending.tracking_id)()
     own = action_tracking_id(pending.datasets["ACTION_INTERACTIONS"])
     with pytest.raises(events.exceptions.ResourceInUseException, match=r"Dataset .* CREATE PENDING"):
         put(own)()

@@ -109,7 +109,18 @@ def test_user_filters_and_escaped_quotes() -> None:
         ("INCLUDE ItemID WHERE Items.A IN ()", "expected a value"),
         ('INCLUDE ItemID WHERE Items.A IN ($X, "y")', "only value"),
         ('INCLUDE ItemID WHERE Items.A IN ("x") | INCLUDE UserID WHERE Users.A IN ("x")', "same thing"),
-        ("INCLUDE ItemID WHERE Items.A != 3", "unexpected character '!'"),
+        ("INCLUDE ItemID WHERE Items.A !~ 3", "unexpected character '!'"),
+        ("INCLUDE ItemID WHERE Items.A <> 3", "expected a value"),
+        ('INCLUDE ItemID WHERE Items.A IN "x"', "expected '('"),
+        ("INCLUDE ItemID WHERE Items.A IN $X", "expected '('"),
+        ("INCLUDE ItemID WHERE Items.A > (1, 2)", "expected ')'"),
+        ("INCLUDE ItemID WHERE Items.A > (3", "expected ')'"),
+        ("INCLUDE ItemID WHERE Items.A IN (CurrentUser.A)", "only be used in the IF condition"),
+        ("INCLUDE ItemID WHERE Items.A > CurrentUser.A", "only be used in the IF condition"),
+        ('INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B IN CurrentItem.B', "expected '('"),
+        ('INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B = CurrentItem.B', "expected a value"),
+        ("INCLUDE ActionID WHERE Actions.A IN CurrentItem.A", "only allowed in ItemID filters"),
+        ('INCLUDE ItemID WHERE Items.A IN ("x") IF Users.B = 1', "expected CurrentUser"),
         ('INCLUDE ItemID WHERE Items.A LIKE "x"', "expected IN, NOT IN"),
         ('INCLUDE ItemID WHERE Items.A IN ("x"', "expected ')'"),
         ('INCLUDE UserID WHERE Users.A IN ("x") IF CurrentUser.B = 1', "only allowed in ItemID"),
@@ -352,18 +363,16 @@ def test_delete_filter_goes_pending_in_progress_then_not_found(
     client.create_filter(name="f", datasetGroupArn=dsg, filterExpression=CLICKS)
 
 
-def test_a_live_filter_blocks_delete_dataset_group_until_it_is_being_deleted(
+def test_a_live_filter_does_not_block_delete_dataset_group_and_goes_with_it(
     pm: PersonalizeMock, client: Any, make_dataset_group: MakeDatasetGroup
 ) -> None:
+    # API_DeleteDatasetGroup does not name filters (docs/choices.md); they block DeleteDataset.
     dsg = make_dataset_group()
     arn = client.create_filter(name="f", datasetGroupArn=dsg, filterExpression=CLICKS)["filterArn"]
     pm.advance(10)
-    with pytest.raises(client.exceptions.ResourceInUseException, match="filter"):
-        client.delete_dataset_group(datasetGroupArn=dsg)
-    client.delete_filter(filterArn=arn)
-    # Behaviour reference §11.8: no wait between the child's delete and the parent's.
     client.delete_dataset_group(datasetGroupArn=dsg)
     assert client.describe_dataset_group(datasetGroupArn=dsg)["datasetGroup"]["status"] == "DELETE PENDING"
+    assert client.describe_filter(filterArn=arn)["filter"]["status"] == "DELETE PENDING"
     pm.settle()
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.describe_filter(filterArn=arn)

@@ -70,6 +70,40 @@ def test_optional_columns_may_be_left_out(world: World) -> None:
     assert rows_now(world) == [{"USER_ID": "u1", "ITEM_ID": "i1", "TIMESTAMP": 1700000000}]
 
 
+def test_the_index_column_pandas_writes_is_skipped(world: World) -> None:
+    # What pandas.DataFrame.to_csv(path) writes: an unnamed first column holding the index.
+    # Choice (docs/choices.md): it is skipped, whatever its values (AWS notebooks write so).
+    dataset = world.dataset()
+    body = (
+        ",USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n"
+        "0,u1,i1,1700000000,click\n"
+        "1,u1,i2,1700000060,buy\n"
+        "x7,u2,i1,1700000120,click\n"
+    )
+    job = world.load(dataset, world.put("pandas.csv", body))
+    assert job["status"] == "ACTIVE"
+    assert rows_now(world) == [
+        {"USER_ID": "u1", "ITEM_ID": "i1", "TIMESTAMP": 1700000000, "EVENT_TYPE": "click"},
+        {"USER_ID": "u1", "ITEM_ID": "i2", "TIMESTAMP": 1700000060, "EVENT_TYPE": "buy"},
+        {"USER_ID": "u2", "ITEM_ID": "i1", "TIMESTAMP": 1700000120, "EVENT_TYPE": "click"},
+    ]
+
+
+def test_an_index_column_still_counts_in_each_row(world: World) -> None:
+    # The skipped column is a column: a row without its value is one value short.
+    body = ",USER_ID,ITEM_ID,TIMESTAMP\nu1,i1,1700000000\n"
+    reason = failure_of(world, world.dataset(), body)
+    assert reason == f"Line 2 of s3://{BUCKET}/data.csv has 3 values; the header has 4 columns."
+
+
+def test_an_unnamed_column_after_the_first_is_not_in_the_schema(world: World) -> None:
+    body = "USER_ID,ITEM_ID,,TIMESTAMP\nu1,i1,0,1700000000\n"
+    reason = failure_of(world, world.dataset(), body)
+    assert reason == (
+        f"Input CSV has columns that are not in the schema: [(unnamed column 3)] (s3://{BUCKET}/data.csv)."
+    )
+
+
 def test_quoted_values_and_blank_lines(world: World) -> None:
     dataset = world.dataset("ITEMS")
     body = 'ITEM_ID,GENRES\r\n"i,1","a|b"\r\n\r\ni2,\r\n'
@@ -156,6 +190,38 @@ def test_an_empty_prefix_fails(world: World) -> None:
     world.put("bulk/readme.txt", b"no csv here")
     job = world.load(dataset, f"s3://{BUCKET}/bulk/")
     assert job["failureReason"] == f"Could not find any .csv object under s3://{BUCKET}/bulk/."
+
+
+def test_a_folder_without_the_trailing_slash_is_read_as_the_folder(world: World) -> None:
+    # Choice (docs/choices.md): the documentation asks for a "/" after the folder name, but
+    # seed scripts write s3://bucket/seed_data/interactions for the folder all the same.
+    dataset = world.dataset()
+    world.put("seed_data/interactions/part1.csv", interactions_csv(25, 20))
+    world.put("seed_data/interactions/part2.csv", interactions_csv(25, 20, first_user=100))
+    world.put("seed_data/interactions/_SUCCESS", b"")
+    # Neither a sibling sharing the name's prefix nor a file beside the folder is read.
+    world.put("seed_data/interactions-old/part.csv", b"ignored")
+    world.put("seed_data/interactions.txt", b"ignored")
+    location = f"s3://{BUCKET}/seed_data/interactions"
+    job = world.load(dataset, location)
+    assert job["status"] == "ACTIVE"
+    assert job["dataSource"] == {"dataLocation": location}
+    assert len(rows_now(world)) == 1000
+
+
+def test_an_object_wins_over_a_folder_of_the_same_name(world: World) -> None:
+    dataset = world.dataset()
+    world.put("data", interactions_csv(1, 3))
+    world.put("data/part.csv", interactions_csv(25, 20))
+    assert world.load(dataset, f"s3://{BUCKET}/data")["status"] == "ACTIVE"
+    assert len(rows_now(world)) == 3
+
+
+def test_a_name_that_is_neither_an_object_nor_a_folder_fails(world: World) -> None:
+    dataset = world.dataset()
+    world.put("seed_data/interactions/readme.txt", b"no csv here")
+    job = world.load(dataset, f"s3://{BUCKET}/seed_data/interactions")
+    assert job["failureReason"] == f"Could not find the object s3://{BUCKET}/seed_data/interactions."
 
 
 def test_the_whole_bucket_as_a_prefix(world: World) -> None:

@@ -358,15 +358,18 @@ def test_delete_goes_pending_in_progress_then_not_found(pm: PersonalizeMock, cli
         client.delete_metric_attribution(metricAttributionArn="bad")
 
 
-def test_a_live_metric_attribution_blocks_delete_dataset_group(
+def test_a_live_metric_attribution_goes_with_its_dataset_group(
     pm: PersonalizeMock, client: Any, dsg: str
 ) -> None:
+    # API_DeleteDatasetGroup does not name metric attributions (docs/choices.md).
     arn = _create(client, dsg)
     pm.advance(10)
-    with pytest.raises(client.exceptions.ResourceInUseException, match="metric attribution"):
-        client.delete_dataset_group(datasetGroupArn=dsg)
-    client.delete_metric_attribution(metricAttributionArn=arn)
     client.delete_dataset_group(datasetGroupArn=dsg)
+    assert client.describe_metric_attribution(metricAttributionArn=arn)["metricAttribution"]["status"] == (
+        "DELETE PENDING"
+    )
     pm.settle()
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.describe_metric_attribution(metricAttributionArn=arn)
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         client.describe_dataset_group(datasetGroupArn=dsg)
