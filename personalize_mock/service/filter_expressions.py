@@ -1,19 +1,33 @@
 """Filter expressions: a tokenizer and parser for the language of CreateFilter.
 
-The grammar follows the developer guide's "Filter expressions" pages::
+The grammar covers every element and example of the developer guide's filter pages
+("Filter expression structure and elements", the item, user segment and action example
+pages, "Combining multiple expressions", promotion filters)::
 
-    expression  := clause ("|" clause)*
-    clause      := ("INCLUDE" | "EXCLUDE") target "WHERE" condition (("AND" | "OR") condition)*
-                   ["IF" user_condition ("AND" user_condition)*]
-    target      := "ItemID" | "UserID" | "ActionID"
-    condition   := Dataset "." COLUMN ("IN" | "NOT IN") "(" values ")"
-                 | Dataset "." COLUMN ("=" | "<" | ">" | "<=" | ">=") value
-    values      := value ("," value)*        (a $placeholder or reference stands alone)
-    value       := "string" | number | $PLACEHOLDER | ("CurrentItem" | "CurrentUser") "." COLUMN
+    expression     := clause ("|" clause)*
+    clause         := ("INCLUDE" | "EXCLUDE") target "WHERE" condition (("AND" | "OR") condition)*
+                      ["IF" user_condition ("AND" user_condition)*]     (ItemID and ActionID only)
+    target         := "ItemID" | "UserID" | "ActionID"
+    condition      := dataset "." COLUMN predicate
+    user_condition := "CurrentUser" "." COLUMN predicate                (no references)
+    predicate      := ("IN" | "NOT IN") ("(" values ")" | reference)
+                    | ("=" | "!=" | "<" | ">" | "<=" | ">=") (value | "(" value ")")
+    values         := value ("," value)*     (a $placeholder or reference stands alone)
+    value          := "string" | number | $PLACEHOLDER | reference
+    reference      := "CurrentItem" "." COLUMN                          (ItemID WHERE only)
+    dataset        := "Items" | "Interactions" | "Users" | "Actions" | "Action_Interactions"
+
+The four orderings need a number (or a placeholder or reference); ``=`` and ``!=`` also take
+strings. ``Action`` is read as ``Actions``: the guide's action example page prints
+``Action.MEMBERSHIP_LEVEL``. ``CurrentUser`` appears only in IF conditions ("in only an IF
+condition", filter expression elements), ``CurrentItem`` only as a value of an ItemID filter,
+in brackets or not (``Items.GENRE IN CurrentItem.GENRE`` is the guide's own example).
 
 e.g. ``EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")``,
-``INCLUDE ItemID WHERE Items.GENRE IN ($GENRES)``,
-``EXCLUDE ItemID WHERE Items.PRICE > 10 | INCLUDE ItemID WHERE Items.CATEGORY IN ("shoes")``.
+``INCLUDE ItemID WHERE Items.PRICE < CurrentItem.PRICE AND Items.GENRE IN CurrentItem.GENRE``,
+``INCLUDE ActionID WHERE Actions.VALUE > ($VALUE)``,
+``EXCLUDE ItemID WHERE Items.GENRE IN ($GENRE) IF CurrentUser.AGE = $AGE``,
+``INCLUDE ItemID WHERE Items.GENRE IN ($GENRE) | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")``.
 
 :func:`parse` returns a :class:`FilterExpression` (clauses → OR-groups of AND-ed
 conditions) that the runtime applies to recommendations; anything else raises
@@ -45,16 +59,24 @@ CURRENT_USER = "CurrentUser"
 
 IN = "IN"
 NOT_IN = "NOT IN"
+NOT_EQUAL = "!="
 #: Operators that compare one value; the last four need a number (or a placeholder).
-COMPARISONS = ("=", "<", ">", "<=", ">=")
+COMPARISONS = ("=", NOT_EQUAL, "<", ">", "<=", ">=")
 ORDERINGS = frozenset({"<", ">", "<=", ">="})
 
 _TARGETS = {name.lower(): name for name in (ITEM_ID, USER_ID, ACTION_ID)}
 _DATASETS = {name.lower(): name for name in (ITEMS, INTERACTIONS, USERS, ACTIONS, ACTION_INTERACTIONS)}
+# The action example page of the guide writes ``Action.MEMBERSHIP_LEVEL`` for the Actions
+# dataset (https://docs.aws.amazon.com/personalize/latest/dg/action-recommendation-filter-examples.html).
+_DATASETS["action"] = ACTIONS
 _KEYWORDS = frozenset({"INCLUDE", "EXCLUDE", "WHERE", "AND", "OR", "NOT", "IN", "IF"})
 _REFERENCES = {name.lower(): name for name in (CURRENT_ITEM, CURRENT_USER)}
-#: Datasets a clause of each target may filter on. Item filters reach user metadata only
-#: through ``IF CurrentUser.…``; user filters (batch segments) use Users and Interactions.
+#: Targets whose clauses may end in ``IF CurrentUser…`` (item and action recommendations are
+#: asked for a user; user segments are not).
+_IF_TARGETS = frozenset({ITEM_ID, ACTION_ID})
+#: Datasets a clause of each target may filter on. Item and action filters reach user
+#: metadata only through ``IF CurrentUser.…``; user filters (batch segments) use Users and
+#: Interactions.
 ALLOWED_DATASETS = {
     ITEM_ID: frozenset({ITEMS, INTERACTIONS}),
     USER_ID: frozenset({USERS, INTERACTIONS}),
@@ -76,7 +98,10 @@ Value = str | float
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A value read from the request's context: ``CurrentItem.GENRE`` or ``CurrentUser.AGE``."""
+    """A value read from the request's item: ``CurrentItem.GENRE`` (related items requests).
+
+    ``CurrentUser`` is never a value: the guide allows it only on the left of an IF condition.
+    """
 
     source: str
     column: str
@@ -140,6 +165,7 @@ class FilterExpression:
         return tuple(names)
 
     def all_conditions(self) -> Iterator[Condition]:
+        """Every condition of every clause: the WHERE ones, then the IF ones."""
         for clause in self.clauses:
             yield from clause.conditions
             yield from clause.when
@@ -172,7 +198,7 @@ _TOKEN = re.compile(
   | (?P<number>-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<placeholder>\$[A-Za-z_][A-Za-z0-9_]*)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op><=|>=|<|>|=)
+  | (?P<op><=|>=|!=|<|>|=)
   | (?P<punct>[(),.|])
     """,
     re.VERBOSE,
@@ -296,13 +322,14 @@ class _Parser:
         groups.append(tuple(group))
         when: list[Condition] = []
         if self.keyword("IF"):
-            if target != ITEM_ID:
+            if target not in _IF_TARGETS:
                 raise _error(
-                    "IF CurrentUser conditions are only allowed in ItemID filters", self.token.position
+                    "IF CurrentUser conditions are only allowed in ItemID and ActionID filters",
+                    self.token.position,
                 )
-            when.append(self.user_condition())
+            when.append(self.user_condition(target))
             while self.keyword("AND"):
-                when.append(self.user_condition())
+                when.append(self.user_condition(target))
         return Clause(action, target, tuple(groups), tuple(when))
 
     def condition(self, target: str) -> Condition:
@@ -319,14 +346,14 @@ class _Parser:
         column = self.column()
         return self.predicate(dataset, column, target)
 
-    def user_condition(self) -> Condition:
+    def user_condition(self, target: str) -> Condition:
         start = self.token
         if not (start.kind == "name" and start.text.lower() == CURRENT_USER.lower()):
             raise self.fail("CurrentUser.<column>")
         self.advance()
         self.expect_punct(".")
         column = self.column()
-        return self.predicate(CURRENT_USER, column, ITEM_ID, allow_references=False)
+        return self.predicate(CURRENT_USER, column, target, allow_references=False)
 
     def predicate(
         self, dataset: str, column: str, target: str, *, allow_references: bool = True
@@ -337,10 +364,14 @@ class _Parser:
         if self.keyword("IN"):
             return self.membership(dataset, column, IN, target, allow_references)
         if self.token.kind != "op":
-            raise self.fail("IN, NOT IN, =, <, >, <= or >=")
+            raise self.fail("IN, NOT IN, =, !=, <, >, <= or >=")
         operator = self.advance().text
+        # The guide brackets a single compared value too: ``Actions.VALUE > ($VALUE)``.
+        bracketed = self.punct("(")
         position = self.token.position
         literals, placeholder, reference = self.value(target, allow_references)
+        if bracketed:
+            self.expect_punct(")")
         if operator in ORDERINGS and literals and not isinstance(literals[0], float):
             raise _error(f"operator {operator} compares numbers; got a string", position)
         return Condition(dataset, column, operator, literals, placeholder, reference)
@@ -348,7 +379,13 @@ class _Parser:
     def membership(
         self, dataset: str, column: str, operator: str, target: str, allow_references: bool
     ) -> Condition:
-        self.expect_punct("(")
+        if not self.punct("("):
+            # ``Items.GENRE IN CurrentItem.GENRE``: a reference may stand without brackets
+            # (item recommendation filter expression examples); nothing else may.
+            if allow_references and self.at_reference():
+                _, _, bare = self.value(target, allow_references)
+                return Condition(dataset, column, operator, reference=bare)
+            raise self.fail("'('")
         position = self.token.position
         values: list[Value] = []
         placeholder: str | None = None
@@ -369,6 +406,10 @@ class _Parser:
             )
         return Condition(dataset, column, operator, tuple(values), placeholder, reference)
 
+    def at_reference(self) -> bool:
+        """Whether the next token names ``CurrentItem`` or ``CurrentUser``."""
+        return self.token.kind == "name" and self.token.text.lower() in _REFERENCES
+
     def value(
         self, target: str, allow_references: bool
     ) -> tuple[tuple[Value, ...], str | None, Reference | None]:
@@ -382,8 +423,14 @@ class _Parser:
         if token.kind == "placeholder":
             self.advance()
             return (), token.text[1:], None
-        source = _REFERENCES.get(token.text.lower()) if token.kind == "name" else None
-        if source is not None and allow_references:
+        if allow_references and self.at_reference():
+            source = _REFERENCES[token.text.lower()]
+            if source == CURRENT_USER:
+                raise _error(
+                    "CurrentUser can only be used in the IF condition at the end of a clause "
+                    "(IF CurrentUser.<column> …)",
+                    token.position,
+                )
             if target != ITEM_ID:
                 raise _error(f"{source} references are only allowed in ItemID filters", token.position)
             self.advance()

@@ -13,7 +13,9 @@ ACTIVE, is ``InvalidInputException`` — the only other error the runtime models
 
 from __future__ import annotations
 
+import hashlib
 import math
+import random
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -250,31 +252,54 @@ def _promotion(
 
 def _select(
     ranked: Iterable[Scored], count: int, keep: BoundFilter | None, promotion: _Promotion | None
-) -> list[tuple[Scored, bool]]:
-    """The first ``count`` items that pass ``keep``; with a promotion, its share of promoted ones.
+) -> tuple[list[Scored], list[Scored]]:
+    """The promoted items and the other recommended items, each in rank order.
 
-    Promoted items are the best-scored items passing the promotion's filter; the list stays in
-    score order (promoted items sit where their scores put them). ``ranked`` is read only as
-    far as needed.
+    As "Promoting items in real-time recommendations" describes
+    (https://docs.aws.amazon.com/personalize/latest/dg/promoting-items.html): the promotion's
+    filter alone picks the promoted items ("a promotion filter applies to only promoted items,
+    while a request filter applies to only the remaining recommended items") — the best-ranked
+    ones, up to the promotion's share of ``count``, or as many as there are; the remaining
+    places go to the best-ranked other items that pass the request filter ``keep``. An item
+    is listed once. ``ranked`` is read only as far as needed.
     """
     share = 0
     if promotion is not None:
         # Choice (docs/choices.md): the promoted share is rounded up (1 % of 10 results is 1 item).
         share = min(count, math.ceil(count * promotion.percent / 100))
-    promoted: list[tuple[int, Scored]] = []
-    rest: list[tuple[int, Scored]] = []
-    for position, entry in enumerate(ranked):
+    promoted: list[Scored] = []
+    rest: list[Scored] = []
+    for entry in ranked:
         if len(promoted) >= share and len(rest) >= count - len(promoted):
             break
-        if keep is not None and not keep.keep(entry.item_id):
-            continue
         if promotion is not None and len(promoted) < share and promotion.rules.keep(entry.item_id):
-            promoted.append((position, entry))
-        elif len(rest) < count:
-            rest.append((position, entry))
-    chosen = {entry.item_id for _, entry in promoted}
-    merged = sorted([*promoted, *rest[: count - len(promoted)]], key=lambda pair: pair[0])
-    return [(entry, entry.item_id in chosen) for _, entry in merged]
+            promoted.append(entry)
+        elif len(rest) < count and (keep is None or keep.keep(entry.item_id)):
+            rest.append(entry)
+    return promoted, rest[: count - len(promoted)]
+
+
+def _placed(
+    promoted: Sequence[Scored], rest: Sequence[Scored], request: Sequence[str]
+) -> list[tuple[Scored, bool]]:
+    """``promoted`` and ``rest`` merged, each entry paired with whether it is promoted.
+
+    The guide: "promoted items are positioned randomly relative to other recommended items,
+    but in sorted order relative to other promoted items". Choice (docs/choices.md): the
+    places are drawn from a hash of ``request`` (what was asked) and the items chosen, so the
+    same request on the same data gets the same list.
+    """
+    if not promoted:
+        return [(entry, False) for entry in rest]
+    size = len(promoted) + len(rest)
+    seed = "|".join([*request, *(entry.item_id for entry in promoted), *(entry.item_id for entry in rest)])
+    digest = hashlib.sha256(seed.encode()).digest()
+    places = set(random.Random(int.from_bytes(digest[:8], "big")).sample(range(size), len(promoted)))
+    promoted_entries, other_entries = iter(promoted), iter(rest)
+    return [
+        (next(promoted_entries), True) if place in places else (next(other_entries), False)
+        for place in range(size)
+    ]
 
 
 def _serving_for(backend: RegionBackend, params: Mapping[str, Any], now: float) -> Serving:
@@ -329,18 +354,19 @@ def get_recommendations(backend: RegionBackend, params: Mapping[str, Any]) -> di
     keep = _bind(backend, serving, params, view, now, target=ITEM_ID, user_id=user_id, item_id=item_id)
     promotion = _promotion(backend, serving, params, view, now, user_id, item_id)
     model = model_for(backend, serving.training)
-    chosen = _select(_ranked(model, category, view, user_id, item_id), count, keep, promotion)
+    promoted, rest = _select(_ranked(model, category, view, user_id, item_id), count, keep, promotion)
+    chosen = _placed(promoted, rest, (serving.arn, user_id or "", item_id or ""))
     explains = serving.recipe.name in REASON_RECIPES
     items: list[dict[str, Any]] = []
-    for entry, promoted in chosen:
+    for entry, is_promoted in chosen:
         predicted: dict[str, Any] = {"itemId": entry.item_id, "score": entry.score}
-        if promoted:
+        if is_promoted:
             assert promotion is not None
             predicted["promotionName"] = promotion.name
         if columns:
             predicted["metadata"] = _metadata(view, entry.item_id, columns)
-        if explains and (promoted or entry.cold):
-            predicted["reason"] = [PROMOTED_REASON if promoted else EXPLORATION_REASON]
+        if explains and (is_promoted or entry.cold):
+            predicted["reason"] = [PROMOTED_REASON if is_promoted else EXPLORATION_REASON]
         items.append(predicted)
     return {"itemList": items, "recommendationId": _recommendation_id(backend)}
 
@@ -404,6 +430,6 @@ def get_action_recommendations(backend: RegionBackend, params: Mapping[str, Any]
         ranked = model.popular()
     else:
         ranked = model.for_user(user_id, model.history(user_id, view.actions_by_user.get(user_id, ())))
-    chosen = _select(ranked, count, keep, None)
-    actions = [{"actionId": entry.item_id, "score": entry.score} for entry, _ in chosen]
+    _, chosen = _select(ranked, count, keep, None)
+    actions = [{"actionId": entry.item_id, "score": entry.score} for entry in chosen]
     return {"actionList": actions, "recommendationId": _recommendation_id(backend)}

@@ -1,16 +1,28 @@
 """Filters at request time: bind a filter's placeholders to ``filterValues`` and test candidates.
 
 The parsed expression (:mod:`personalize_mock.service.filter_expressions`) is applied to the
-data visible *now* — item and user metadata, the requesting user's interactions — not to
-the data the model trained on, so an item bought a second ago is already excluded by
+data visible *now* — item, action and user metadata, the requesting user's interactions — not
+to the data the model trained on, so an item bought a second ago is already excluded by
 ``EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")``.
 
-Semantics: clauses chained with ``|`` all apply (a candidate must pass every one); a
-candidate passes an ``INCLUDE`` clause when one of its OR-groups holds, and an ``EXCLUDE``
-clause when none does; a clause whose ``IF CurrentUser…`` conditions fail is skipped.
-Categorical values (``a|b``) match when any of their parts does; a missing column matches
-nothing (so ``NOT IN`` holds). A placeholder an ``EXCLUDE`` clause leaves without a value makes
-its condition false — "that portion of the expression is not used" (model documentation).
+Semantics, after the developer guide's filter pages:
+
+* Clauses chained with ``|`` are first evaluated on their own; a candidate passes when it
+  matches one of the INCLUDE clauses (if there are any) and none of the EXCLUDE clauses:
+  ``Include A | Include B | Exclude C | Exclude D`` is ``(A or B) - (C or D)``, in any order
+  ("Combining multiple expressions",
+  https://docs.aws.amazon.com/personalize/latest/dg/multiple-expression-example.html).
+  A clause whose ``IF CurrentUser…`` conditions fail is skipped.
+* Within a clause AND binds tighter than OR.
+* Categorical values (``a|b``) match when any of their parts does; a missing column matches
+  nothing, so ``NOT IN`` and ``!=`` hold. On interactions, ``NOT IN`` / ``!=`` mean "no
+  interaction of those types".
+* ``IN`` / ``NOT IN`` match exact strings; ``=`` / ``!=`` compare as numbers when both sides
+  read as numbers (``$AGE`` arrives as text), as exact strings otherwise; the orderings
+  compare numbers only. Event types ignore case, and ``"*"`` stands for every event type
+  ("Guidelines and requirements", "Filter expression structure and elements").
+* A placeholder an ``EXCLUDE`` clause leaves without a value makes its condition false —
+  "that portion of the expression is not used" (model documentation).
 """
 
 from __future__ import annotations
@@ -24,14 +36,15 @@ from .filter_expressions import (
     ACTION_ID,
     ACTION_INTERACTIONS,
     ACTIONS,
-    CURRENT_ITEM,
     CURRENT_USER,
     IN,
     INCLUDE,
     INTERACTIONS,
     ITEM_ID,
     ITEMS,
+    NOT_EQUAL,
     NOT_IN,
+    Clause,
     Condition,
     FilterExpression,
     Value,
@@ -45,6 +58,23 @@ _ORDERINGS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     "<=": operator.le,
     ">=": operator.ge,
+}
+#: The operator each negation negates.
+_NEGATED = {NOT_IN: IN, NOT_EQUAL: "="}
+#: The column whose values ignore case and accept the ``"*"`` wildcard.
+_EVENT_TYPE = "EVENT_TYPE"
+
+
+def _action_event_type(value: str) -> str:
+    # PutActionInteractions takes "Not Taken" where the guide's filter example writes
+    # "NOT_TAKEN" (action recommendation filter expression examples); both name one type.
+    return value.upper().replace(" ", "_")
+
+
+#: How event types of each interactions dataset compare: without case.
+_EVENT_TYPE_FOLDS: dict[str, Callable[[str], str]] = {
+    INTERACTIONS: str.upper,
+    ACTION_INTERACTIONS: _action_event_type,
 }
 #: Datasets whose conditions read the requesting user's own interactions.
 _USER_DATASETS = frozenset({INTERACTIONS, ACTION_INTERACTIONS, CURRENT_USER})
@@ -124,24 +154,35 @@ class BoundFilter:
         ]
 
     def keep(self, target: str) -> bool:
-        """Whether ``target`` (an item or action id) passes every clause."""
+        """Whether ``target`` (an item or action id) passes the filter.
+
+        It must match one of the applicable INCLUDE clauses, if there is one, and none of the
+        applicable EXCLUDE clauses.
+        """
+        has_include = included = False
         for clause, applies in zip(self.rules.clauses, self.applies, strict=True):
             if not applies:
                 continue
-            matched = any(all(self._holds(c, target) for c in group) for group in clause.groups)
-            if matched != (clause.action == INCLUDE):
+            if clause.action == INCLUDE:
+                has_include = True
+                # One matching INCLUDE clause is enough: skip the others.
+                included = included or self._matches(clause, target)
+            elif self._matches(clause, target):
                 return False
-        return True
+        return included or not has_include
 
     # -- conditions --------------------------------------------------------------------------
+
+    def _matches(self, clause: Clause, target: str) -> bool:
+        return any(all(self._holds(c, target) for c in group) for group in clause.groups)
 
     def _operands(self, condition: Condition) -> Sequence[Value] | None:
         if condition.placeholder is not None:
             return self.values.get(condition.placeholder)
         reference = condition.reference
         if reference is not None:
-            row = self._current_item_row if reference.source == CURRENT_ITEM else self._user_row
-            return _cells(row, reference.column)
+            # The parser allows only CurrentItem references.
+            return _cells(self._current_item_row, reference.column)
         return condition.values
 
     def _holds(self, condition: Condition, target: str) -> bool:
@@ -156,10 +197,14 @@ class BoundFilter:
         if dataset == CURRENT_USER:
             return _compare(condition.operator, _cells(self._user_row, condition.column), operands)
         rows = self.own_by_target.get(target, ())
-        if condition.operator == NOT_IN:
+        fold = _EVENT_TYPE_FOLDS[dataset] if condition.column.upper() == _EVENT_TYPE else None
+        negated = _NEGATED.get(condition.operator)
+        if negated is not None:
             # "Interactions.EVENT_TYPE NOT IN (...)": no interaction of those types.
-            return not any(_compare(IN, _cells(row, condition.column), operands) for row in rows)
-        return any(_compare(condition.operator, _cells(row, condition.column), operands) for row in rows)
+            return not any(_compare(negated, _cells(row, condition.column), operands, fold) for row in rows)
+        return any(
+            _compare(condition.operator, _cells(row, condition.column), operands, fold) for row in rows
+        )
 
 
 def _cells(row: Row, column: str) -> list[str]:
@@ -169,17 +214,33 @@ def _cells(row: Row, column: str) -> list[str]:
     return text(value).split("|")
 
 
-def _equal(cell: str, operand: Value) -> bool:
+def _equal(cell: str, operand: Value, *, numeric: bool, fold: Callable[[str], str] | None) -> bool:
     if isinstance(operand, float):
         return number(cell) == operand
+    if fold is not None:
+        return operand == "*" or fold(cell) == fold(operand)
+    if numeric:
+        left, right = number(cell), number(operand)
+        if left is not None and right is not None:
+            return left == right
     return cell == operand
 
 
-def _compare(op: str, cells: Sequence[str], operands: Sequence[Value]) -> bool:
+def _compare(
+    op: str, cells: Sequence[str], operands: Sequence[Value], fold: Callable[[str], str] | None = None
+) -> bool:
+    """Whether ``cells`` (one value's parts) satisfy ``op`` against ``operands``.
+
+    ``fold``: the cells are event types, equal when ``fold`` makes them equal; ``"*"``
+    matches every one.
+    """
+    if op in _NEGATED:
+        return not _compare(_NEGATED[op], cells, operands, fold)
     if op == IN or op == "=":
-        return any(_equal(cell, operand) for cell in cells for operand in operands)
-    if op == NOT_IN:
-        return not any(_equal(cell, operand) for cell in cells for operand in operands)
+        numeric = op == "="
+        return any(
+            _equal(cell, operand, numeric=numeric, fold=fold) for cell in cells for operand in operands
+        )
     compare = _ORDERINGS[op]
     for cell in cells:
         left = number(cell)
@@ -245,10 +306,7 @@ def bind_filter(
                     f"Filter {arn} needs a value for ${wanted}: provide it in filterValues "
                     "(INCLUDE expressions need every placeholder)."
                 )
-    needs_user = any(condition.dataset in _USER_DATASETS for condition in rules.all_conditions()) or any(
-        condition.reference is not None and condition.reference.source == CURRENT_USER
-        for condition in rules.all_conditions()
-    )
+    needs_user = any(condition.dataset in _USER_DATASETS for condition in rules.all_conditions())
     if needs_user and not user_id:
         raise InvalidInputException(f"Filter {arn} ({what}) uses the user's data; provide a userId.")
     return BoundFilter(rules, values, view, user_id=user_id, current_item=current_item)
