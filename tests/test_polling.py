@@ -300,3 +300,16 @@ def test_an_async_sleep_without_a_watch_only_moves_the_clock() -> None:
             return pm.state.clock.offset - before
 
     assert asyncio.run(body()) == 60
+
+
+def test_a_runtime_call_between_polls_neither_counts_nor_resets() -> None:
+    output = {"campaign": {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "status": "ACTIVE"}}
+    watch = PollingWatch(60, lambda: False)
+    sleeps = 0
+    with pytest.raises(StalledPollingError):
+        for sleeps in range(1, 10):  # noqa: B007 - read after the loop
+            watch.record("DescribeCampaign", output)
+            watch.record("GetRecommendations", {"itemList": []})
+            watch.before_sleep(30)
+    # The same count as without the runtime calls: the third poll, after 60 s slept.
+    assert sleeps == MIN_POLLS
