@@ -33,7 +33,7 @@ from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
 from personalize_mock import mock_personalize
-from personalize_mock.operations import TABLE
+from personalize_mock.interception.operations import TABLE
 from personalize_mock.options import DEFAULT_QUOTAS
 
 CHUNK = 20

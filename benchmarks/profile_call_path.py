@@ -28,8 +28,10 @@ import boto3
 from bench_core import clean_session, perf_counter_ns
 from bench_percall import FAKE_KEYS, RECIPE_ARN, SCHEMA, floor_handler
 
-from personalize_mock import interception, mock_personalize, responses
-from personalize_mock.operations import TABLE
+from personalize_mock import mock_personalize
+from personalize_mock.interception import hooks as interception
+from personalize_mock.interception import responses
+from personalize_mock.interception.operations import TABLE
 from personalize_mock.state import MockState
 
 STAGES = ("answer", "validate", "dispatch", "handler", "response")

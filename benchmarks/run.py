@@ -109,7 +109,8 @@ def per_call_rows(report: Report, result: bench_percall.PerCall) -> list[str]:
     if with_schema_floor:
         report.notes.append(
             "personalize_mock does not implement schemas yet (`CreateSchema` is not in "
-            "`personalize_mock.operations.TABLE['personalize']`), so its create / describe / list rows use "
+            "`personalize_mock.interception.operations.TABLE['personalize']`), so its create / "
+            "describe / list rows use "
             "dataset groups; moto only has schemas. The floor and Stubber replay personalize_mock's own "
             "responses; the floor is also measured on moto's schema operations."
         )

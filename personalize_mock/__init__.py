@@ -7,9 +7,14 @@ or the ``personalize_mock`` pytest fixture).
 
 from __future__ import annotations
 
-from .errors import EscapedRequestError, NotImplementedOperation, PersonalizeMockError, StalledPollingError
-from .interception import install_global_handlers, patch_client
-from .mock import PersonalizeMock, mock_personalize
+from personalize_mock.activation.mock import PersonalizeMock, mock_personalize
+from personalize_mock.errors import (
+    EscapedRequestError,
+    NotImplementedOperation,
+    PersonalizeMockError,
+    StalledPollingError,
+)
+from personalize_mock.interception.hooks import install_global_handlers, patch_client
 
 __all__ = [
     "EscapedRequestError",

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .server.cli import main
+from personalize_mock.server.cli import main
 
 raise SystemExit(main())

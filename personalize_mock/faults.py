@@ -6,7 +6,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
-from .errors import COMMON_ERRORS, MODELED_ERRORS, CommonServiceError, ServiceError
+from personalize_mock.errors import COMMON_ERRORS, MODELED_ERRORS, CommonServiceError, ServiceError
 
 DEFAULT_FAILURE_REASON = "Simulated failure injected by personalize_mock.fail_next()."
 

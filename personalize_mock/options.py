@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .clock import Seconds, to_seconds
+from personalize_mock.clock import Seconds, to_seconds
 
 MINUTE = 60.0
 HOUR = 3600.0

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from . import PersonalizeMock, mock_personalize
+from personalize_mock import PersonalizeMock, mock_personalize
 
 MARKER = "personalize_mock"
 
@@ -44,7 +44,7 @@ def personalize_server() -> Iterator[str]:
     (docs/server.md) and is stopped at the end of the session. State is shared between tests:
     ``POST <url>/_personalize_mock/reset`` empties it.
     """
-    from .server import MockServer  # imported on use: the plugin loads in every pytest run
+    from personalize_mock.server import MockServer  # imported on use: the plugin loads in every pytest run
 
     server = MockServer().start()
     try:

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import StalledPollingError
+from personalize_mock.errors import StalledPollingError
 
 #: Polls (sleeps that follow reads) before the error may be raised.
 MIN_POLLS = 3

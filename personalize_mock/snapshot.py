@@ -29,8 +29,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .options import MockOptions
-from .state import MockState
+from personalize_mock.options import MockOptions
+from personalize_mock.state import MockState
 
 #: First bytes of every snapshot; the digit is the format version.
 MAGIC = b"personalize_mock snapshot 1\n"

@@ -11,13 +11,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .clock import SimulatedClock
-from .errors import COMMON_ERRORS, ServiceError
-from .faults import Faults
-from .model import assert_valid_output, service_model
-from .options import MockOptions
-from .polling import PollingWatch
-from .service.store import RegionBackend
+from personalize_mock.clock import SimulatedClock
+from personalize_mock.errors import COMMON_ERRORS, ServiceError
+from personalize_mock.faults import Faults
+from personalize_mock.model import assert_valid_output, service_model
+from personalize_mock.options import MockOptions
+from personalize_mock.polling import PollingWatch
+from personalize_mock.service.core.store import RegionBackend
 
 Handler = Callable[[RegionBackend, Mapping[str, Any]], dict[str, Any]]
 

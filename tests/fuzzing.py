@@ -34,9 +34,12 @@ from botocore.model import OperationModel, Shape
 from hypothesis import strategies as st
 
 from personalize_mock import PersonalizeMock
+from personalize_mock.interception.operations import TABLE
 from personalize_mock.model import operation_model
-from personalize_mock.model.input_validation import UnsupportedJavaPattern, translate_java_pattern
-from personalize_mock.operations import TABLE
+from personalize_mock.model.input_validation import (
+    UnsupportedJavaPattern,
+    translate_java_pattern,
+)
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -587,7 +590,7 @@ def call(client: Any, operation: str, params: Mapping[str, Any]) -> tuple[dict[s
 #: to this list so that any other unmodeled code fails the conformance tests.
 KNOWN_UNMODELED: dict[str, frozenset[str]] = {
     # An unknown metricAttributionArn: ResourceNotFoundException, as for every other
-    # operation that names a resource (service/metric_attributions.py); the model lists only
+    # operation that names a resource (service/events/metric_attributions.py); the model lists only
     # InvalidInputException and InvalidNextTokenException for this operation.
     "ListMetricAttributionMetrics": frozenset({"ResourceNotFoundException"}),
 }

@@ -25,10 +25,10 @@ import botocore.httpsession
 import botocore.session
 import pytest
 
-import personalize_mock.mock as mock_module
-from personalize_mock import interception, operations
-from personalize_mock import sleep as sleep_module
-from personalize_mock.environment import FAKE_CREDENTIALS
+import personalize_mock.activation.mock as mock_module
+from personalize_mock.activation import sleep as sleep_module
+from personalize_mock.activation.environment import FAKE_CREDENTIALS
+from personalize_mock.interception import dispatch, hooks, operations
 
 REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
@@ -71,7 +71,7 @@ def assert_reset(env_before: Mapping[str, str | None] | None = None) -> None:
     one taken when this module was imported).
     """
     expected_env = ENV_AT_IMPORT if env_before is None else dict(env_before)
-    assert interception.active.state is None
+    assert dispatch.active.state is None
     assert mock_module._current is None
     assert env_snapshot() == expected_env
     assert time.sleep is ORIGINAL_TIME_SLEEP
@@ -115,7 +115,7 @@ def handlerless_botocore_session(monkeypatch: pytest.MonkeyPatch) -> botocore.se
 @contextmanager
 def without_global_handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Sessions created inside the block lack personalize_mock's handlers (as before the import)."""
-    specs = interception._HANDLER_SPECS
+    specs = hooks._HANDLER_SPECS
     original = botocore.handlers.BUILTIN_HANDLERS
     with monkeypatch.context() as patch:
         patch.setattr(botocore.handlers, "BUILTIN_HANDLERS", [spec for spec in original if spec not in specs])

@@ -18,7 +18,7 @@ from helpers import (
 )
 
 from personalize_mock import EscapedRequestError, NotImplementedOperation, mock_personalize, patch_client
-from personalize_mock.interception import active
+from personalize_mock.interception.dispatch import active
 
 T = TypeVar("T")
 

@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from personalize_mock import PersonalizeMock, mock_personalize
+from personalize_mock.interception.operations import CONTROL_PLANE
 from personalize_mock.model import operation_model
-from personalize_mock.operations import CONTROL_PLANE
 
 EXAMPLES = 15
 SETTINGS = settings(

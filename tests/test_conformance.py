@@ -29,8 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from personalize_mock import mock_personalize, operations
+from personalize_mock import mock_personalize
 from personalize_mock.errors import COMMON_ERRORS, MODELED_ERRORS
+from personalize_mock.interception import operations
 from personalize_mock.model import operation_model, service_model
 
 EXAMPLES = int(os.environ.get("PERSONALIZE_MOCK_FUZZ_EXAMPLES", "12"))

@@ -20,12 +20,12 @@ from types import ModuleType
 import botocore.session
 import pytest
 
+from personalize_mock.activation.mock import FAILABLE_KINDS
+from personalize_mock.activation.sleep import real_sleep
 from personalize_mock.errors import COMMON_ERRORS
-from personalize_mock.interception import active
-from personalize_mock.mock import FAILABLE_KINDS
-from personalize_mock.operations import TABLE
+from personalize_mock.interception.dispatch import active
+from personalize_mock.interception.operations import TABLE
 from personalize_mock.options import DEFAULT_DURATIONS, DEFAULT_QUOTAS
-from personalize_mock.sleep import real_sleep
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -15,15 +15,16 @@ import boto3
 import pytest
 from helpers import assert_reset
 
-from personalize_mock import interception, mock_personalize
+from personalize_mock import mock_personalize
+from personalize_mock.activation.guard import SendGuard
+from personalize_mock.activation.sleep import SimulatedSleep
 from personalize_mock.clock import SimulatedClock
 from personalize_mock.errors import CommonServiceError, wire_code
 from personalize_mock.faults import Faults
-from personalize_mock.guard import SendGuard
+from personalize_mock.interception import hooks as interception
 from personalize_mock.model import loader
-from personalize_mock.service.lifecycle import ACTIVE, CREATE_FLOW, Timeline
-from personalize_mock.service.store import Collection, Resource, partition_for
-from personalize_mock.sleep import SimulatedSleep
+from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FLOW, Timeline
+from personalize_mock.service.core.store import Collection, Resource, partition_for
 
 
 def test_common_error_carries_its_own_wire_code() -> None:

@@ -28,7 +28,8 @@ import pytest
 from botocore import xform_name
 from helpers import assert_reset, env_snapshot, handlerless_botocore_session, no_network
 
-from personalize_mock import EscapedRequestError, NotImplementedOperation, mock_personalize, operations
+from personalize_mock import EscapedRequestError, NotImplementedOperation, mock_personalize
+from personalize_mock.interception import operations
 
 REAL_LOOKING = {
     "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from personalize_mock import PersonalizeMock
-from personalize_mock.interception import active
+from personalize_mock.interception.dispatch import active
 
 
 def personalize():
@@ -186,7 +186,7 @@ def test_decorated_tests_keep_their_fixtures_under_pytest(pytester: pytest.Pytes
         import pytest
 
         from personalize_mock import mock_personalize
-        from personalize_mock.interception import active
+        from personalize_mock.interception.dispatch import active
 
 
         def personalize():

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .input_validation import (
+from personalize_mock.model.input_validation import (
     UnsupportedJavaPattern,
     compile_java_pattern,
     translate_java_pattern,
     validate_input,
 )
-from .loader import SERVICE_NAMES, operation_model, service_model
-from .output_validation import assert_valid_output, output_problems
+from personalize_mock.model.loader import SERVICE_NAMES, operation_model, service_model
+from personalize_mock.model.output_validation import assert_valid_output, output_problems
 
 __all__ = [
     "SERVICE_NAMES",

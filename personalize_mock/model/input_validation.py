@@ -53,8 +53,8 @@ from typing import Any, NoReturn, TypeAlias
 
 from botocore.model import Shape, StructureShape
 
-from ..errors import InvalidInputException
-from .loader import operation_model
+from personalize_mock.errors import InvalidInputException
+from personalize_mock.model.loader import operation_model
 
 #: A Coral path, built lazily: a top-level member name, or ``(parent, member name)``, or
 #: ``(parent, 1-based list index)``. Joining strings on every valid call would cost more than

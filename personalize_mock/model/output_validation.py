@@ -18,8 +18,8 @@ from typing import Any
 
 from botocore.model import Shape
 
-from ..errors import OutputShapeError
-from .loader import operation_model
+from personalize_mock.errors import OutputShapeError
+from personalize_mock.model.loader import operation_model
 
 #: Added by botocore to every parsed response; not part of any output shape.
 RESPONSE_METADATA = "ResponseMetadata"

@@ -8,8 +8,8 @@ See docs/server.md.
 
 from __future__ import annotations
 
-from .app import ServerApp
-from .defaults import SERVER_DURATIONS, server_options
-from .httpd import MockServer
+from personalize_mock.server.app import ServerApp
+from personalize_mock.server.defaults import SERVER_DURATIONS, server_options
+from personalize_mock.server.httpd import MockServer
 
 __all__ = ["SERVER_DURATIONS", "MockServer", "ServerApp", "server_options"]

@@ -23,60 +23,27 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import NotImplementedOperation, ServiceError, wire_code
-from ..mock import PersonalizeMock
-from ..model import operation_model, validate_input
-from ..operations import handler_for
-from ..options import MockOptions
-from ..responses import JSON_CONTENT_TYPE, new_request_id
-from ..snapshot import dump_state, load_state
-from ..state import MockState
-from . import control
-from .defaults import server_options
-from .routing import Route, UnknownOperation, region_from, resolve
-from .wire import MalformedBody, decode_input, dumps, encode_output, parse_body
+import personalize_mock.server.control as control
+from personalize_mock.activation.mock import PersonalizeMock
+from personalize_mock.errors import NotImplementedOperation, ServiceError, wire_code
+from personalize_mock.interception.operations import handler_for
+from personalize_mock.interception.responses import JSON_CONTENT_TYPE
+from personalize_mock.model import operation_model, validate_input
+from personalize_mock.options import MockOptions
+from personalize_mock.server.defaults import server_options
+from personalize_mock.server.replies import Response, aws_error, json_response
+from personalize_mock.server.routing import Route, UnknownOperation, region_from, resolve
+from personalize_mock.server.wire import MalformedBody, decode_input, encode_output, parse_body
+from personalize_mock.snapshot import dump_state, load_state
+from personalize_mock.state import MockState
 
 logger = logging.getLogger("personalize_mock.server")
 #: Request headers: a dict, or the ``http.client.HTTPMessage`` of ``http.server``.
 Headers = Mapping[str, str] | Message
-
-
-@dataclass
-class Response:
-    """What to send back; the HTTP layer adds ``Content-Length``."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    #: Close the connection after this response (the request was not understood, or failed).
-    close: bool = False
-    #: Extra fields for the access log.
-    note: str = field(default="", compare=False)
-
-
-def json_response(status: int, document: Any, content_type: str = "application/json") -> Response:
-    """A JSON response with a request id."""
-    return Response(
-        status,
-        {"Content-Type": content_type, "x-amzn-RequestId": new_request_id()},
-        dumps(document),
-    )
-
-
-def aws_error(protocol: str, status: int, code: str, message: str, *, close: bool = False) -> Response:
-    """An error as the service writes it (``__type`` + ``message``; rest-json adds the header)."""
-    response = json_response(status, {"__type": code, "message": message}, JSON_CONTENT_TYPE[protocol])
-    if protocol == "rest-json":
-        response.headers["x-amzn-ErrorType"] = code
-    response.close = close
-    response.note = code
-    return response
 
 
 class ServerApp:

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
-from ..options import DEFAULT_ACCOUNT_ID
-from .defaults import server_options
-from .httpd import MockServer
+from personalize_mock.options import DEFAULT_ACCOUNT_ID
+from personalize_mock.server.defaults import server_options
+from personalize_mock.server.httpd import MockServer
 
 
 def build_parser() -> argparse.ArgumentParser:

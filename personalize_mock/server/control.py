@@ -10,13 +10,24 @@ method 405). docs/server.md documents each endpoint.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
-from .wire import parse_body
+from personalize_mock.activation.mock import PersonalizeMock
+from personalize_mock.server.replies import Response, json_response
+from personalize_mock.server.wire import parse_body
+from personalize_mock.state import MockState
 
-if TYPE_CHECKING:
-    from ..state import MockState
-    from .app import Response, ServerApp
+
+class ServerApp(Protocol):
+    """What the control endpoints use of the server (:class:`~.app.ServerApp` is one)."""
+
+    mock: PersonalizeMock
+    state: MockState
+    state_file: Path | None
+
+    def save(self) -> int: ...
+
 
 PREFIX = "/_personalize_mock/"
 
@@ -134,8 +145,6 @@ def describe_state(mock_state: MockState) -> dict[str, Any]:
 
 def handle(app: ServerApp, method: str, name: str, body: bytes) -> Response:
     """Answer ``method /_personalize_mock/<name>``."""
-    from .app import json_response
-
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
         known = ", ".join(PREFIX + each for each in ENDPOINTS)

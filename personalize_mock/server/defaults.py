@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..options import DEFAULT_DURATIONS, MINUTE, MockOptions
+from personalize_mock.options import DEFAULT_DURATIONS, MINUTE, MockOptions
 
 #: The shortest non-zero duration in server mode.
 MINIMUM = 10 * MINUTE

@@ -16,8 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from ..options import MockOptions
-from .app import Response, ServerApp, aws_error
+from personalize_mock.options import MockOptions
+from personalize_mock.server.app import ServerApp
+from personalize_mock.server.replies import Response, aws_error
 
 logger = logging.getLogger("personalize_mock.server")
 

@@ -17,7 +17,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from ..model import SERVICE_NAMES, service_model
+from personalize_mock.model import SERVICE_NAMES, service_model
 
 DEFAULT_REGION = "us-east-1"
 # SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-west-2/personalize/aws4_request, ..."

@@ -15,7 +15,10 @@ from botocore.model import ShapeResolver
 
 from personalize_mock.errors import InvalidInputException
 from personalize_mock.model import input_validation, output_validation
-from personalize_mock.model.input_validation import UnsupportedJavaPattern, translate_java_pattern
+from personalize_mock.model.input_validation import (
+    UnsupportedJavaPattern,
+    translate_java_pattern,
+)
 
 SHAPES: dict[str, Any] = {
     "Blob": {"type": "blob", "min": 1, "max": 3},

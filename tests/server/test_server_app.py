@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from server_helpers import Live
 
-from personalize_mock.operations import CONTROL_PLANE, RUNTIME
+from personalize_mock.interception.operations import CONTROL_PLANE, RUNTIME
 from personalize_mock.server import ServerApp
 
 NAN = float("nan")

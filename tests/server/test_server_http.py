@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from server_helpers import Live
 
-from personalize_mock.operations import CONTROL_PLANE, EVENTS
+from personalize_mock.interception.operations import CONTROL_PLANE, EVENTS
 from personalize_mock.server import MockServer, ServerApp, httpd
 
 REQUEST_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

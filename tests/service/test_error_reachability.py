@@ -33,65 +33,70 @@ S, T = "tests/service/", "tests/"
 
 REACHED: dict[tuple[str, str, str], str] = {
     (P, "CreateBatchInferenceJob", "InvalidInputException"): S
-    + "test_batch_inference_jobs.py::test_user_segmentation_versions_need_batch_segment_jobs",
+    + "inference/test_batch_inference_jobs.py::test_user_segmentation_versions_need_batch_segment_jobs",
     (P, "CreateBatchInferenceJob", "ResourceAlreadyExistsException"): S
-    + "test_batch_inference_jobs.py::test_job_names_are_unique",
+    + "inference/test_batch_inference_jobs.py::test_job_names_are_unique",
     (P, "CreateBatchInferenceJob", "LimitExceededException"): S
-    + "test_batch_inference_jobs.py::test_in_flight_quota",
+    + "inference/test_batch_inference_jobs.py::test_in_flight_quota",
     (P, "CreateBatchInferenceJob", "ResourceNotFoundException"): S
-    + "test_batch_inference_jobs.py::test_create_needs_an_existing_active_solution_version",
+    + "inference/test_batch_inference_jobs.py::test_create_needs_an_existing_active_solution_version",
     (P, "CreateBatchInferenceJob", "ResourceInUseException"): S
-    + "test_batch_inference_jobs.py::test_create_needs_an_existing_active_solution_version",
+    + "inference/test_batch_inference_jobs.py::test_create_needs_an_existing_active_solution_version",
     (P, "CreateBatchInferenceJob", "TooManyTagsException"): S
-    + "test_batch_inference_jobs.py::test_batch_inference_jobs_are_taggable",
+    + "inference/test_batch_inference_jobs.py::test_batch_inference_jobs_are_taggable",
     (P, "CreateBatchSegmentJob", "InvalidInputException"): S
-    + "test_batch_segment_jobs.py::test_num_results_range",
+    + "inference/test_batch_segment_jobs.py::test_num_results_range",
     (P, "CreateBatchSegmentJob", "ResourceAlreadyExistsException"): S
-    + "test_batch_segment_jobs.py::test_job_names_are_unique",
+    + "inference/test_batch_segment_jobs.py::test_job_names_are_unique",
     (P, "CreateBatchSegmentJob", "LimitExceededException"): S
-    + "test_batch_segment_jobs.py::test_in_flight_quota",
+    + "inference/test_batch_segment_jobs.py::test_in_flight_quota",
     (P, "CreateBatchSegmentJob", "ResourceNotFoundException"): S
-    + "test_batch_segment_jobs.py::test_create_needs_an_existing_active_solution_version",
+    + "inference/test_batch_segment_jobs.py::test_create_needs_an_existing_active_solution_version",
     (P, "CreateBatchSegmentJob", "ResourceInUseException"): S
-    + "test_batch_segment_jobs.py::test_create_needs_an_existing_active_solution_version",
+    + "inference/test_batch_segment_jobs.py::test_create_needs_an_existing_active_solution_version",
     (P, "CreateBatchSegmentJob", "TooManyTagsException"): S
-    + "test_batch_segment_jobs.py::test_failed_job_and_tags",
+    + "inference/test_batch_segment_jobs.py::test_failed_job_and_tags",
     (P, "CreateCampaign", "InvalidInputException"): S
-    + "test_campaigns.py::test_latest_requires_sync_and_sync_requires_latest",
+    + "deployment/test_campaigns.py::test_latest_requires_sync_and_sync_requires_latest",
     (P, "CreateCampaign", "ResourceNotFoundException"): S
-    + "test_campaigns.py::test_create_campaign_needs_a_version_arn_not_a_solution_arn",
+    + "deployment/test_campaigns.py::test_create_campaign_needs_a_version_arn_not_a_solution_arn",
     (P, "CreateCampaign", "ResourceAlreadyExistsException"): S
-    + "test_campaigns.py::test_create_campaign_with_an_existing_name_is_refused",
+    + "deployment/test_campaigns.py::test_create_campaign_with_an_existing_name_is_refused",
     (P, "CreateCampaign", "LimitExceededException"): S
-    + "test_campaigns.py::test_campaign_quota_counts_live_campaigns_of_the_dataset_group",
+    + "deployment/test_campaigns.py::test_campaign_quota_counts_live_campaigns_of_the_dataset_group",
     (P, "CreateCampaign", "ResourceInUseException"): S
-    + "test_campaigns.py::test_create_campaign_needs_an_active_version",
+    + "deployment/test_campaigns.py::test_create_campaign_needs_an_active_version",
     (P, "CreateCampaign", "TooManyTagsException"): S
-    + "test_campaigns.py::test_create_campaign_with_too_many_tags_is_refused",
-    (P, "CreateDataDeletionJob", "InvalidInputException"): S + "test_data_deletion_jobs.py::test_errors",
-    (P, "CreateDataDeletionJob", "ResourceNotFoundException"): S + "test_data_deletion_jobs.py::test_errors",
+    + "deployment/test_campaigns.py::test_create_campaign_with_too_many_tags_is_refused",
+    (P, "CreateDataDeletionJob", "InvalidInputException"): S + "data/test_data_deletion_jobs.py::test_errors",
+    (P, "CreateDataDeletionJob", "ResourceNotFoundException"): S
+    + "data/test_data_deletion_jobs.py::test_errors",
     (P, "CreateDataDeletionJob", "ResourceAlreadyExistsException"): S
-    + "test_data_deletion_jobs.py::test_errors",
+    + "data/test_data_deletion_jobs.py::test_errors",
     (P, "CreateDataDeletionJob", "LimitExceededException"): S
-    + "test_data_deletion_jobs.py::test_pending_quota_per_dataset_group",
-    (P, "CreateDataDeletionJob", "ResourceInUseException"): S + "test_data_deletion_jobs.py::test_errors",
-    (P, "CreateDataDeletionJob", "TooManyTagsException"): S + "test_data_deletion_jobs.py::test_errors",
+    + "data/test_data_deletion_jobs.py::test_pending_quota_per_dataset_group",
+    (P, "CreateDataDeletionJob", "ResourceInUseException"): S
+    + "data/test_data_deletion_jobs.py::test_errors",
+    (P, "CreateDataDeletionJob", "TooManyTagsException"): S + "data/test_data_deletion_jobs.py::test_errors",
     (P, "CreateDataset", "InvalidInputException"): S
-    + "test_datasets.py::test_unknown_dataset_type_is_invalid_input",
+    + "data/test_datasets.py::test_unknown_dataset_type_is_invalid_input",
     (P, "CreateDataset", "ResourceNotFoundException"): S
-    + "test_datasets.py::test_dataset_group_must_exist_and_be_active",
+    + "data/test_datasets.py::test_dataset_group_must_exist_and_be_active",
     (P, "CreateDataset", "ResourceAlreadyExistsException"): S
-    + "test_datasets.py::test_one_dataset_of_each_type_per_group",
+    + "data/test_datasets.py::test_one_dataset_of_each_type_per_group",
     (P, "CreateDataset", "ResourceInUseException"): S
-    + "test_datasets.py::test_dataset_group_must_exist_and_be_active",
-    (P, "CreateDataset", "TooManyTagsException"): S + "test_datasets.py::test_tags_on_datasets",
-    (P, "CreateDatasetExportJob", "InvalidInputException"): S + "test_dataset_export_jobs.py::test_errors",
+    + "data/test_datasets.py::test_dataset_group_must_exist_and_be_active",
+    (P, "CreateDataset", "TooManyTagsException"): S + "data/test_datasets.py::test_tags_on_datasets",
+    (P, "CreateDatasetExportJob", "InvalidInputException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
     (P, "CreateDatasetExportJob", "ResourceNotFoundException"): S
-    + "test_dataset_export_jobs.py::test_errors",
+    + "data/test_dataset_export_jobs.py::test_errors",
     (P, "CreateDatasetExportJob", "ResourceAlreadyExistsException"): S
-    + "test_dataset_export_jobs.py::test_errors",
-    (P, "CreateDatasetExportJob", "ResourceInUseException"): S + "test_dataset_export_jobs.py::test_errors",
-    (P, "CreateDatasetExportJob", "TooManyTagsException"): S + "test_dataset_export_jobs.py::test_errors",
+    + "data/test_dataset_export_jobs.py::test_errors",
+    (P, "CreateDatasetExportJob", "ResourceInUseException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
+    (P, "CreateDatasetExportJob", "TooManyTagsException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
     (P, "CreateDatasetGroup", "InvalidInputException"): S
     + "test_validation.py::test_bad_dataset_group_names",
     (P, "CreateDatasetGroup", "ResourceAlreadyExistsException"): S
@@ -99,66 +104,66 @@ REACHED: dict[tuple[str, str, str], str] = {
     (P, "CreateDatasetGroup", "LimitExceededException"): S
     + "test_quotas.py::test_zero_quota_refuses_the_first",
     (P, "CreateDatasetGroup", "TooManyTagsException"): S
-    + "test_tags.py::test_fifty_one_tags_on_create_are_too_many",
+    + "core/test_tags.py::test_fifty_one_tags_on_create_are_too_many",
     (P, "CreateDatasetImportJob", "InvalidInputException"): S
-    + "test_dataset_import_jobs.py::test_data_source_must_be_an_s3_path",
+    + "data/test_dataset_import_jobs.py::test_data_source_must_be_an_s3_path",
     (P, "CreateDatasetImportJob", "ResourceNotFoundException"): S
-    + "test_dataset_import_jobs.py::test_dataset_must_exist_and_be_active",
+    + "data/test_dataset_import_jobs.py::test_dataset_must_exist_and_be_active",
     (P, "CreateDatasetImportJob", "ResourceAlreadyExistsException"): S
-    + "test_dataset_import_jobs.py::test_duplicate_job_name_already_exists",
+    + "data/test_dataset_import_jobs.py::test_duplicate_job_name_already_exists",
     (P, "CreateDatasetImportJob", "LimitExceededException"): S
-    + "test_dataset_import_jobs.py::test_in_flight_quota_with_the_real_message",
+    + "data/test_dataset_import_jobs.py::test_in_flight_quota_with_the_real_message",
     (P, "CreateDatasetImportJob", "ResourceInUseException"): S
-    + "test_dataset_import_jobs.py::test_dataset_must_exist_and_be_active",
-    (P, "CreateDatasetImportJob", "TooManyTagsException"): S + "test_dataset_import_jobs.py::test_tags",
+    + "data/test_dataset_import_jobs.py::test_dataset_must_exist_and_be_active",
+    (P, "CreateDatasetImportJob", "TooManyTagsException"): S + "data/test_dataset_import_jobs.py::test_tags",
     (P, "CreateEventTracker", "InvalidInputException"): S
-    + "test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
+    + "events/test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
     (P, "CreateEventTracker", "ResourceAlreadyExistsException"): S
-    + "test_event_trackers.py::test_event_tracker_names_are_unique_per_account_and_region",
+    + "events/test_event_trackers.py::test_event_tracker_names_are_unique_per_account_and_region",
     (P, "CreateEventTracker", "ResourceNotFoundException"): S
-    + "test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
+    + "events/test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
     (P, "CreateEventTracker", "LimitExceededException"): S
-    + "test_event_trackers.py::test_one_event_tracker_per_dataset_group",
+    + "events/test_event_trackers.py::test_one_event_tracker_per_dataset_group",
     (P, "CreateEventTracker", "ResourceInUseException"): S
-    + "test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
+    + "events/test_event_trackers.py::test_create_event_tracker_needs_an_existing_active_dataset_group",
     (P, "CreateEventTracker", "TooManyTagsException"): S
-    + "test_event_trackers.py::test_event_trackers_are_taggable",
+    + "events/test_event_trackers.py::test_event_trackers_are_taggable",
     (P, "CreateFilter", "InvalidInputException"): S
-    + "test_filters.py::test_create_filter_rejects_an_invalid_expression",
+    + "inference/test_filters.py::test_create_filter_rejects_an_invalid_expression",
     (P, "CreateFilter", "ResourceAlreadyExistsException"): S
-    + "test_filters.py::test_create_filter_with_a_taken_name_already_exists",
+    + "inference/test_filters.py::test_create_filter_with_a_taken_name_already_exists",
     (P, "CreateFilter", "ResourceNotFoundException"): S
-    + "test_filters.py::test_create_filter_needs_an_existing_active_dataset_group",
+    + "inference/test_filters.py::test_create_filter_needs_an_existing_active_dataset_group",
     (P, "CreateFilter", "LimitExceededException"): S
-    + "test_filters.py::test_filters_per_dataset_group_quota",
-    (P, "CreateFilter", "TooManyTagsException"): S + "test_filters.py::test_filters_are_taggable",
+    + "inference/test_filters.py::test_filters_per_dataset_group_quota",
+    (P, "CreateFilter", "TooManyTagsException"): S + "inference/test_filters.py::test_filters_are_taggable",
     (P, "CreateMetricAttribution", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_bad_metric_expressions_are_invalid",
+    + "events/test_metric_attributions.py::test_bad_metric_expressions_are_invalid",
     (P, "CreateMetricAttribution", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_create_needs_an_existing_active_dataset_group",
+    + "events/test_metric_attributions.py::test_create_needs_an_existing_active_dataset_group",
     (P, "CreateMetricAttribution", "ResourceAlreadyExistsException"): S
-    + "test_metric_attributions.py::test_names_are_unique_per_account_and_region",
+    + "events/test_metric_attributions.py::test_names_are_unique_per_account_and_region",
     (P, "CreateMetricAttribution", "ResourceInUseException"): S
-    + "test_metric_attributions.py::test_create_needs_an_existing_active_dataset_group",
+    + "events/test_metric_attributions.py::test_create_needs_an_existing_active_dataset_group",
     (P, "CreateMetricAttribution", "LimitExceededException"): S
-    + "test_metric_attributions.py::test_one_metric_attribution_per_dataset_group",
+    + "events/test_metric_attributions.py::test_one_metric_attribution_per_dataset_group",
     (P, "CreateRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_create_recommender_needs_a_domain_dataset_group",
+    + "deployment/test_recommenders.py::test_create_recommender_needs_a_domain_dataset_group",
     (P, "CreateRecommender", "ResourceAlreadyExistsException"): S
-    + "test_recommenders.py::test_create_recommender_with_an_existing_name_is_refused",
+    + "deployment/test_recommenders.py::test_create_recommender_with_an_existing_name_is_refused",
     (P, "CreateRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_create_recommender_needs_an_active_dataset_group",
+    + "deployment/test_recommenders.py::test_create_recommender_needs_an_active_dataset_group",
     (P, "CreateRecommender", "LimitExceededException"): S
-    + "test_recommenders.py::test_recommender_quota_counts_live_recommenders_of_the_dataset_group",
+    + "deployment/test_recommenders.py::test_recommender_quota_counts_live_recommenders_of_the_dataset_group",
     (P, "CreateRecommender", "ResourceInUseException"): S
-    + "test_recommenders.py::test_create_recommender_needs_an_active_dataset_group",
+    + "deployment/test_recommenders.py::test_create_recommender_needs_an_active_dataset_group",
     (P, "CreateRecommender", "TooManyTagsException"): S
-    + "test_recommenders.py::test_create_recommender_with_too_many_tags_is_refused",
+    + "deployment/test_recommenders.py::test_create_recommender_with_too_many_tags_is_refused",
     (P, "CreateSchema", "InvalidInputException"): S
-    + "test_schemas.py::test_input_validation_rejects_an_unknown_domain",
+    + "data/test_schemas.py::test_input_validation_rejects_an_unknown_domain",
     (P, "CreateSchema", "ResourceAlreadyExistsException"): S
-    + "test_schemas.py::test_duplicate_schema_name_already_exists",
-    (P, "CreateSchema", "LimitExceededException"): S + "test_schemas.py::test_schema_quota",
+    + "data/test_schemas.py::test_duplicate_schema_name_already_exists",
+    (P, "CreateSchema", "LimitExceededException"): S + "data/test_schemas.py::test_schema_quota",
     (P, "CreateSolution", "InvalidInputException"): S + "test_validation.py::test_bad_solution_names",
     (P, "CreateSolution", "ResourceAlreadyExistsException"): S
     + "test_validation.py::test_solution_name_is_unique_in_the_region_not_per_dataset_group",
@@ -173,107 +178,115 @@ REACHED: dict[tuple[str, str, str], str] = {
     (P, "CreateSolutionVersion", "InvalidInputException"): S
     + "test_validation.py::test_bad_solution_version_names",
     (P, "CreateSolutionVersion", "ResourceNotFoundException"): S
-    + "test_update_training.py::test_create_version_of_unknown_solution_is_not_found",
+    + "training/test_update_training.py::test_create_version_of_unknown_solution_is_not_found",
     (P, "CreateSolutionVersion", "LimitExceededException"): S
     + "test_quotas.py::test_quotas_option_lowers_the_limits",
     (P, "CreateSolutionVersion", "ResourceInUseException"): S
-    + "test_update_training.py::test_create_version_of_a_solution_being_deleted_is_in_use",
+    + "training/test_update_training.py::test_create_version_of_a_solution_being_deleted_is_in_use",
     (P, "CreateSolutionVersion", "TooManyTagsException"): T
     + "test_bad_input.py::test_invalid_request_is_refused_and_changes_nothing",
-    (P, "DeleteCampaign", "InvalidInputException"): S + "test_campaigns.py::test_delete_campaign_refusals",
+    (P, "DeleteCampaign", "InvalidInputException"): S
+    + "deployment/test_campaigns.py::test_delete_campaign_refusals",
     (P, "DeleteCampaign", "ResourceNotFoundException"): S
-    + "test_campaigns.py::test_delete_campaign_refusals",
-    (P, "DeleteCampaign", "ResourceInUseException"): S + "test_campaigns.py::test_delete_campaign_refusals",
+    + "deployment/test_campaigns.py::test_delete_campaign_refusals",
+    (P, "DeleteCampaign", "ResourceInUseException"): S
+    + "deployment/test_campaigns.py::test_delete_campaign_refusals",
     (P, "DeleteDataset", "InvalidInputException"): S
-    + "test_datasets.py::test_delete_dataset_during_an_update_is_in_use",
+    + "data/test_datasets.py::test_delete_dataset_during_an_update_is_in_use",
     (P, "DeleteDataset", "ResourceNotFoundException"): S
-    + "test_datasets.py::test_delete_dataset_phases_then_not_found",
+    + "data/test_datasets.py::test_delete_dataset_phases_then_not_found",
     (P, "DeleteDataset", "ResourceInUseException"): S
-    + "test_datasets.py::test_delete_dataset_during_an_update_is_in_use",
+    + "data/test_datasets.py::test_delete_dataset_during_an_update_is_in_use",
     (P, "DeleteDatasetGroup", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "DeleteDatasetGroup", "ResourceNotFoundException"): S
     + "test_deletes.py::test_delete_unknown_resources_is_not_found",
     (P, "DeleteDatasetGroup", "ResourceInUseException"): S
     + "test_deletes.py::test_one_live_solution_among_deleted_ones_still_blocks",
     (P, "DeleteEventTracker", "InvalidInputException"): S
-    + "test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
+    + "events/test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
     (P, "DeleteEventTracker", "ResourceNotFoundException"): S
-    + "test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
+    + "events/test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
     (P, "DeleteEventTracker", "ResourceInUseException"): S
-    + "test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
+    + "events/test_event_trackers.py::test_delete_event_tracker_goes_pending_in_progress_then_not_found",
     (P, "DeleteFilter", "InvalidInputException"): S
-    + "test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
+    + "inference/test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
     (P, "DeleteFilter", "ResourceNotFoundException"): S
-    + "test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
+    + "inference/test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
     (P, "DeleteFilter", "ResourceInUseException"): S
-    + "test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
+    + "inference/test_filters.py::test_delete_filter_goes_pending_in_progress_then_not_found",
     (P, "DeleteMetricAttribution", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
+    + "events/test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
     (P, "DeleteMetricAttribution", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
+    + "events/test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
     (P, "DeleteMetricAttribution", "ResourceInUseException"): S
-    + "test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
+    + "events/test_metric_attributions.py::test_delete_goes_pending_in_progress_then_not_found",
     (P, "DeleteRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_delete_recommender_refusals",
+    + "deployment/test_recommenders.py::test_delete_recommender_refusals",
     (P, "DeleteRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_delete_recommender_refusals",
+    + "deployment/test_recommenders.py::test_delete_recommender_refusals",
     (P, "DeleteRecommender", "ResourceInUseException"): S
-    + "test_recommenders.py::test_delete_recommender_refusals",
+    + "deployment/test_recommenders.py::test_delete_recommender_refusals",
     (P, "DeleteSchema", "InvalidInputException"): S
-    + "test_schemas.py::test_malformed_schema_arn_is_invalid_input",
-    (P, "DeleteSchema", "ResourceNotFoundException"): S + "test_schemas.py::test_delete_schema_is_immediate",
+    + "data/test_schemas.py::test_malformed_schema_arn_is_invalid_input",
+    (P, "DeleteSchema", "ResourceNotFoundException"): S
+    + "data/test_schemas.py::test_delete_schema_is_immediate",
     (P, "DeleteSchema", "ResourceInUseException"): S
-    + "test_schemas.py::test_slow_schema_delete_keeps_it_describable_but_unusable",
+    + "data/test_schemas.py::test_slow_schema_delete_keeps_it_describable_but_unusable",
     (P, "DeleteSolution", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "DeleteSolution", "ResourceNotFoundException"): S
     + "test_deletes.py::test_delete_unknown_resources_is_not_found",
     (P, "DeleteSolution", "ResourceInUseException"): S + "test_deletes.py::test_delete_twice_is_in_use",
     (P, "DescribeBatchInferenceJob", "InvalidInputException"): S
-    + "test_batch_inference_jobs.py::test_describe_errors",
+    + "inference/test_batch_inference_jobs.py::test_describe_errors",
     (P, "DescribeBatchInferenceJob", "ResourceNotFoundException"): S
-    + "test_batch_inference_jobs.py::test_describe_errors",
+    + "inference/test_batch_inference_jobs.py::test_describe_errors",
     (P, "DescribeBatchSegmentJob", "InvalidInputException"): S
-    + "test_batch_segment_jobs.py::test_describe_errors",
+    + "inference/test_batch_segment_jobs.py::test_describe_errors",
     (P, "DescribeBatchSegmentJob", "ResourceNotFoundException"): S
-    + "test_batch_segment_jobs.py::test_describe_errors",
-    (P, "DescribeCampaign", "InvalidInputException"): S + "test_campaigns.py::test_describe_campaign_errors",
+    + "inference/test_batch_segment_jobs.py::test_describe_errors",
+    (P, "DescribeCampaign", "InvalidInputException"): S
+    + "deployment/test_campaigns.py::test_describe_campaign_errors",
     (P, "DescribeCampaign", "ResourceNotFoundException"): S
-    + "test_campaigns.py::test_describe_campaign_errors",
-    (P, "DescribeDataDeletionJob", "InvalidInputException"): S + "test_data_deletion_jobs.py::test_errors",
+    + "deployment/test_campaigns.py::test_describe_campaign_errors",
+    (P, "DescribeDataDeletionJob", "InvalidInputException"): S
+    + "data/test_data_deletion_jobs.py::test_errors",
     (P, "DescribeDataDeletionJob", "ResourceNotFoundException"): S
-    + "test_data_deletion_jobs.py::test_jobs_go_with_their_dataset_group",
+    + "data/test_data_deletion_jobs.py::test_jobs_go_with_their_dataset_group",
     (P, "DescribeDataset", "InvalidInputException"): S
-    + "test_datasets.py::test_describe_unknown_or_malformed_dataset",
+    + "data/test_datasets.py::test_describe_unknown_or_malformed_dataset",
     (P, "DescribeDataset", "ResourceNotFoundException"): S
-    + "test_datasets.py::test_describe_unknown_or_malformed_dataset",
-    (P, "DescribeDatasetExportJob", "InvalidInputException"): S + "test_dataset_export_jobs.py::test_errors",
+    + "data/test_datasets.py::test_describe_unknown_or_malformed_dataset",
+    (P, "DescribeDatasetExportJob", "InvalidInputException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
     (P, "DescribeDatasetExportJob", "ResourceNotFoundException"): S
-    + "test_datasets.py::test_export_job_in_flight_blocks_delete",
+    + "data/test_datasets.py::test_export_job_in_flight_blocks_delete",
     (P, "DescribeDatasetGroup", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "DescribeDatasetGroup", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_a_live_metric_attribution_goes_with_its_dataset_group",
+    + "events/test_metric_attributions.py::test_a_live_metric_attribution_goes_with_its_dataset_group",
     (P, "DescribeDatasetImportJob", "InvalidInputException"): S
-    + "test_dataset_import_jobs.py::test_input_validation",
+    + "data/test_dataset_import_jobs.py::test_input_validation",
     (P, "DescribeDatasetImportJob", "ResourceNotFoundException"): S
-    + "test_dataset_import_jobs.py::test_describe_unknown_job_is_not_found",
+    + "data/test_dataset_import_jobs.py::test_describe_unknown_job_is_not_found",
     (P, "DescribeEventTracker", "InvalidInputException"): S
-    + "test_event_trackers.py::test_describe_event_tracker_errors",
+    + "events/test_event_trackers.py::test_describe_event_tracker_errors",
     (P, "DescribeEventTracker", "ResourceNotFoundException"): S
-    + "test_event_trackers.py::test_describe_event_tracker_errors",
-    (P, "DescribeFilter", "InvalidInputException"): S + "test_filters.py::test_describe_filter_errors",
-    (P, "DescribeFilter", "ResourceNotFoundException"): S + "test_filters.py::test_describe_filter_errors",
+    + "events/test_event_trackers.py::test_describe_event_tracker_errors",
+    (P, "DescribeFilter", "InvalidInputException"): S
+    + "inference/test_filters.py::test_describe_filter_errors",
+    (P, "DescribeFilter", "ResourceNotFoundException"): S
+    + "inference/test_filters.py::test_describe_filter_errors",
     (P, "DescribeMetricAttribution", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_describe_errors",
+    + "events/test_metric_attributions.py::test_describe_errors",
     (P, "DescribeMetricAttribution", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_describe_errors",
+    + "events/test_metric_attributions.py::test_describe_errors",
     (P, "DescribeRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_describe_recommender_errors",
+    + "deployment/test_recommenders.py::test_describe_recommender_errors",
     (P, "DescribeRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_describe_recommender_errors",
+    + "deployment/test_recommenders.py::test_describe_recommender_errors",
     (P, "DescribeSchema", "InvalidInputException"): S
-    + "test_schemas.py::test_malformed_schema_arn_is_invalid_input",
+    + "data/test_schemas.py::test_malformed_schema_arn_is_invalid_input",
     (P, "DescribeSchema", "ResourceNotFoundException"): S
-    + "test_schemas.py::test_describe_unknown_schema_is_not_found",
+    + "data/test_schemas.py::test_describe_unknown_schema_is_not_found",
     (P, "DescribeSolution", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "DescribeSolution", "ResourceNotFoundException"): S + "test_seed_flow.py::test_regions_are_isolated",
     (P, "DescribeSolutionVersion", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
@@ -281,152 +294,161 @@ REACHED: dict[tuple[str, str, str], str] = {
     + "test_deletes.py::test_delete_solution_with_only_finished_versions_is_allowed",
     (P, "GetSolutionMetrics", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "GetSolutionMetrics", "ResourceNotFoundException"): S
-    + "test_solution_metrics.py::test_unknown_version_is_not_found",
+    + "training/test_solution_metrics.py::test_unknown_version_is_not_found",
     (P, "GetSolutionMetrics", "ResourceInUseException"): S
-    + "test_solution_metrics.py::test_metrics_of_an_automatic_version",
+    + "training/test_solution_metrics.py::test_metrics_of_an_automatic_version",
     (P, "ListBatchInferenceJobs", "InvalidInputException"): S
-    + "test_batch_inference_jobs.py::test_list_batch_inference_jobs_by_solution_version",
+    + "inference/test_batch_inference_jobs.py::test_list_batch_inference_jobs_by_solution_version",
     (P, "ListBatchInferenceJobs", "InvalidNextTokenException"): S
-    + "test_batch_inference_jobs.py::test_list_batch_inference_jobs_by_solution_version",
+    + "inference/test_batch_inference_jobs.py::test_list_batch_inference_jobs_by_solution_version",
     (P, "ListBatchSegmentJobs", "InvalidInputException"): S
-    + "test_batch_segment_jobs.py::test_list_batch_segment_jobs_by_solution_version",
+    + "inference/test_batch_segment_jobs.py::test_list_batch_segment_jobs_by_solution_version",
     (P, "ListBatchSegmentJobs", "InvalidNextTokenException"): S
-    + "test_batch_segment_jobs.py::test_list_batch_segment_jobs_by_solution_version",
-    (P, "ListCampaigns", "InvalidInputException"): S + "test_campaigns.py::test_list_campaigns_errors",
-    (P, "ListCampaigns", "InvalidNextTokenException"): S + "test_campaigns.py::test_list_campaigns_errors",
+    + "inference/test_batch_segment_jobs.py::test_list_batch_segment_jobs_by_solution_version",
+    (P, "ListCampaigns", "InvalidInputException"): S
+    + "deployment/test_campaigns.py::test_list_campaigns_errors",
+    (P, "ListCampaigns", "InvalidNextTokenException"): S
+    + "deployment/test_campaigns.py::test_list_campaigns_errors",
     (P, "ListDataDeletionJobs", "InvalidInputException"): S
-    + "test_data_deletion_jobs.py::test_list_is_newest_first_without_a_paginator",
+    + "data/test_data_deletion_jobs.py::test_list_is_newest_first_without_a_paginator",
     (P, "ListDataDeletionJobs", "InvalidNextTokenException"): S
-    + "test_data_deletion_jobs.py::test_list_is_newest_first_without_a_paginator",
-    (P, "ListDatasetExportJobs", "InvalidInputException"): S + "test_dataset_export_jobs.py::test_errors",
-    (P, "ListDatasetExportJobs", "InvalidNextTokenException"): S + "test_dataset_export_jobs.py::test_errors",
+    + "data/test_data_deletion_jobs.py::test_list_is_newest_first_without_a_paginator",
+    (P, "ListDatasetExportJobs", "InvalidInputException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
+    (P, "ListDatasetExportJobs", "InvalidNextTokenException"): S
+    + "data/test_dataset_export_jobs.py::test_errors",
     (P, "ListDatasetGroups", "InvalidNextTokenException"): S
-    + "test_pagination.py::test_token_from_another_listing_is_invalid",
+    + "core/test_pagination.py::test_token_from_another_listing_is_invalid",
     (P, "ListDatasetImportJobs", "InvalidInputException"): S
-    + "test_dataset_import_jobs.py::test_input_validation",
+    + "data/test_dataset_import_jobs.py::test_input_validation",
     (P, "ListDatasetImportJobs", "InvalidNextTokenException"): S
-    + "test_dataset_import_jobs.py::test_list_import_jobs",
-    (P, "ListDatasets", "InvalidInputException"): S + "test_datasets.py::test_list_datasets",
-    (P, "ListDatasets", "InvalidNextTokenException"): S + "test_datasets.py::test_list_datasets",
+    + "data/test_dataset_import_jobs.py::test_list_import_jobs",
+    (P, "ListDatasets", "InvalidInputException"): S + "data/test_datasets.py::test_list_datasets",
+    (P, "ListDatasets", "InvalidNextTokenException"): S + "data/test_datasets.py::test_list_datasets",
     (P, "ListEventTrackers", "InvalidInputException"): S
-    + "test_event_trackers.py::test_list_event_trackers_by_dataset_group_with_pages",
+    + "events/test_event_trackers.py::test_list_event_trackers_by_dataset_group_with_pages",
     (P, "ListEventTrackers", "InvalidNextTokenException"): S
-    + "test_event_trackers.py::test_list_event_trackers_by_dataset_group_with_pages",
-    (P, "ListFilters", "InvalidInputException"): S + "test_filters.py::test_list_filters_errors",
-    (P, "ListFilters", "InvalidNextTokenException"): S + "test_filters.py::test_list_filters_errors",
+    + "events/test_event_trackers.py::test_list_event_trackers_by_dataset_group_with_pages",
+    (P, "ListFilters", "InvalidInputException"): S + "inference/test_filters.py::test_list_filters_errors",
+    (P, "ListFilters", "InvalidNextTokenException"): S
+    + "inference/test_filters.py::test_list_filters_errors",
     (P, "ListMetricAttributionMetrics", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
+    + "events/test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
     (P, "ListMetricAttributionMetrics", "InvalidNextTokenException"): S
-    + "test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
+    + "events/test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
     (P, "ListMetricAttributions", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_list_metric_attributions_by_dataset_group",
+    + "events/test_metric_attributions.py::test_list_metric_attributions_by_dataset_group",
     (P, "ListMetricAttributions", "InvalidNextTokenException"): S
-    + "test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
+    + "events/test_metric_attributions.py::test_list_metric_attribution_metrics_errors",
     (P, "ListRecipes", "InvalidNextTokenException"): S
-    + "test_pagination.py::test_token_from_another_listing_is_invalid",
+    + "core/test_pagination.py::test_token_from_another_listing_is_invalid",
     (P, "ListRecipes", "InvalidInputException"): S + "test_validation.py::test_bad_enums",
     (P, "ListRecommenders", "InvalidInputException"): S
-    + "test_recommenders.py::test_list_recommenders_errors",
+    + "deployment/test_recommenders.py::test_list_recommenders_errors",
     (P, "ListRecommenders", "InvalidNextTokenException"): S
-    + "test_recommenders.py::test_list_recommenders_errors",
+    + "deployment/test_recommenders.py::test_list_recommenders_errors",
     (P, "ListSchemas", "InvalidNextTokenException"): S
-    + "test_schemas.py::test_list_schemas_rejects_a_foreign_token",
+    + "data/test_schemas.py::test_list_schemas_rejects_a_foreign_token",
     (P, "ListSolutionVersions", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "ListSolutionVersions", "ResourceNotFoundException"): S
-    + "test_pagination.py::test_list_versions_of_unknown_solution_is_not_found",
+    + "core/test_pagination.py::test_list_versions_of_unknown_solution_is_not_found",
     (P, "ListSolutionVersions", "InvalidNextTokenException"): S
-    + "test_pagination.py::test_token_from_another_listing_is_invalid",
+    + "core/test_pagination.py::test_token_from_another_listing_is_invalid",
     (P, "ListSolutions", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "ListSolutions", "InvalidNextTokenException"): S
-    + "test_pagination.py::test_token_from_another_listing_is_invalid",
+    + "core/test_pagination.py::test_token_from_another_listing_is_invalid",
     (P, "ListTagsForResource", "InvalidInputException"): S
-    + "test_tags.py::test_untaggable_types_are_invalid_input",
+    + "core/test_tags.py::test_untaggable_types_are_invalid_input",
     (P, "ListTagsForResource", "ResourceNotFoundException"): S
-    + "test_tags.py::test_tags_of_a_resource_in_another_region_are_not_found",
+    + "core/test_tags.py::test_tags_of_a_resource_in_another_region_are_not_found",
     (P, "StartRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
+    + "deployment/test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
     (P, "StartRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
+    + "deployment/test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
     (P, "StartRecommender", "ResourceInUseException"): S
-    + "test_recommenders.py::test_stop_and_start_from_the_wrong_state_are_refused",
+    + "deployment/test_recommenders.py::test_stop_and_start_from_the_wrong_state_are_refused",
     (P, "StopRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
+    + "deployment/test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
     (P, "StopRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
+    + "deployment/test_recommenders.py::test_stop_and_start_unknown_or_malformed_arns",
     (P, "StopRecommender", "ResourceInUseException"): S
-    + "test_recommenders.py::test_stop_during_an_update_is_refused",
+    + "deployment/test_recommenders.py::test_stop_during_an_update_is_refused",
     (P, "StopSolutionVersionCreation", "InvalidInputException"): S + "test_validation.py::test_bad_arns",
     (P, "StopSolutionVersionCreation", "ResourceNotFoundException"): S
-    + "test_stop.py::test_stop_unknown_version_is_not_found",
+    + "training/test_stop.py::test_stop_unknown_version_is_not_found",
     (P, "StopSolutionVersionCreation", "ResourceInUseException"): S
-    + "test_stop.py::test_stop_failed_is_in_use",
+    + "training/test_stop.py::test_stop_failed_is_in_use",
     (P, "TagResource", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_metric_attributions_are_not_taggable",
-    (P, "TagResource", "ResourceNotFoundException"): S + "test_tags.py::test_unknown_arns_are_not_found",
-    (P, "TagResource", "TooManyTagsException"): S + "test_tags.py::test_tag_quota_option",
-    (P, "TagResource", "ResourceInUseException"): S + "test_tags.py::test_tags_of_a_deleted_solution",
+    + "events/test_metric_attributions.py::test_metric_attributions_are_not_taggable",
+    (P, "TagResource", "ResourceNotFoundException"): S + "core/test_tags.py::test_unknown_arns_are_not_found",
+    (P, "TagResource", "TooManyTagsException"): S + "core/test_tags.py::test_tag_quota_option",
+    (P, "TagResource", "ResourceInUseException"): S + "core/test_tags.py::test_tags_of_a_deleted_solution",
     (P, "UntagResource", "InvalidInputException"): S
-    + "test_tags.py::test_untaggable_types_are_invalid_input",
-    (P, "UntagResource", "ResourceNotFoundException"): S + "test_tags.py::test_unknown_arns_are_not_found",
-    (P, "UntagResource", "TooManyTagKeysException"): S + "test_tags.py::test_untagging_too_many_keys",
-    (P, "UpdateCampaign", "InvalidInputException"): S + "test_campaigns.py::test_update_campaign_refusals",
+    + "core/test_tags.py::test_untaggable_types_are_invalid_input",
+    (P, "UntagResource", "ResourceNotFoundException"): S
+    + "core/test_tags.py::test_unknown_arns_are_not_found",
+    (P, "UntagResource", "TooManyTagKeysException"): S + "core/test_tags.py::test_untagging_too_many_keys",
+    (P, "UpdateCampaign", "InvalidInputException"): S
+    + "deployment/test_campaigns.py::test_update_campaign_refusals",
     (P, "UpdateCampaign", "ResourceNotFoundException"): S
-    + "test_campaigns.py::test_update_campaign_refusals",
-    (P, "UpdateCampaign", "ResourceInUseException"): S + "test_campaigns.py::test_update_campaign_refusals",
-    (P, "UpdateDataset", "InvalidInputException"): S + "test_datasets.py::test_update_dataset_errors",
-    (P, "UpdateDataset", "ResourceNotFoundException"): S + "test_datasets.py::test_update_dataset_errors",
+    + "deployment/test_campaigns.py::test_update_campaign_refusals",
+    (P, "UpdateCampaign", "ResourceInUseException"): S
+    + "deployment/test_campaigns.py::test_update_campaign_refusals",
+    (P, "UpdateDataset", "InvalidInputException"): S + "data/test_datasets.py::test_update_dataset_errors",
+    (P, "UpdateDataset", "ResourceNotFoundException"): S
+    + "data/test_datasets.py::test_update_dataset_errors",
     (P, "UpdateDataset", "ResourceInUseException"): S
-    + "test_datasets.py::test_update_dataset_needs_an_active_dataset",
+    + "data/test_datasets.py::test_update_dataset_needs_an_active_dataset",
     (P, "UpdateMetricAttribution", "InvalidInputException"): S
-    + "test_metric_attributions.py::test_update_errors",
+    + "events/test_metric_attributions.py::test_update_errors",
     (P, "UpdateMetricAttribution", "ResourceNotFoundException"): S
-    + "test_metric_attributions.py::test_update_errors",
+    + "events/test_metric_attributions.py::test_update_errors",
     (P, "UpdateMetricAttribution", "ResourceInUseException"): S
-    + "test_metric_attributions.py::test_update_before_active_is_in_use",
+    + "events/test_metric_attributions.py::test_update_before_active_is_in_use",
     (P, "UpdateMetricAttribution", "ResourceAlreadyExistsException"): S
-    + "test_metric_attributions.py::test_update_errors",
+    + "events/test_metric_attributions.py::test_update_errors",
     (P, "UpdateRecommender", "InvalidInputException"): S
-    + "test_recommenders.py::test_update_recommender_refusals",
+    + "deployment/test_recommenders.py::test_update_recommender_refusals",
     (P, "UpdateRecommender", "ResourceNotFoundException"): S
-    + "test_recommenders.py::test_update_recommender_refusals",
+    + "deployment/test_recommenders.py::test_update_recommender_refusals",
     (P, "UpdateRecommender", "ResourceInUseException"): S
-    + "test_recommenders.py::test_update_recommender_refusals",
+    + "deployment/test_recommenders.py::test_update_recommender_refusals",
     (P, "UpdateSolution", "InvalidInputException"): S
-    + "test_auto_training.py::test_bad_scheduling_expression_is_invalid_on_update",
+    + "training/test_auto_training.py::test_bad_scheduling_expression_is_invalid_on_update",
     (P, "UpdateSolution", "ResourceNotFoundException"): S
-    + "test_auto_training.py::test_update_of_unknown_or_deleting_solution",
+    + "training/test_auto_training.py::test_update_of_unknown_or_deleting_solution",
     (P, "UpdateSolution", "ResourceInUseException"): S
-    + "test_auto_training.py::test_update_of_unknown_or_deleting_solution",
+    + "training/test_auto_training.py::test_update_of_unknown_or_deleting_solution",
     (RT, "GetActionRecommendations", "InvalidInputException"): S
-    + "test_runtime.py::test_action_recommendation_errors",
+    + "inference/test_runtime.py::test_action_recommendation_errors",
     (RT, "GetActionRecommendations", "ResourceNotFoundException"): S
-    + "test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
+    + "inference/test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
     (RT, "GetPersonalizedRanking", "InvalidInputException"): S
-    + "test_runtime.py::test_personalized_ranking_errors",
+    + "inference/test_runtime.py::test_personalized_ranking_errors",
     (RT, "GetPersonalizedRanking", "ResourceNotFoundException"): S
-    + "test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
+    + "inference/test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
     (RT, "GetRecommendations", "InvalidInputException"): S
-    + "test_runtime.py::test_metadata_needs_an_items_dataset",
+    + "inference/test_runtime.py::test_metadata_needs_an_items_dataset",
     (RT, "GetRecommendations", "ResourceNotFoundException"): S
-    + "test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
+    + "inference/test_runtime.py::test_unknown_campaign_recommender_and_filter_are_404",
     (EV, "PutActionInteractions", "InvalidInputException"): S
-    + "test_events.py::test_put_action_interactions_errors",
+    + "events/test_events.py::test_put_action_interactions_errors",
     (EV, "PutActionInteractions", "ResourceNotFoundException"): S
-    + "test_events.py::test_put_action_interactions_errors",
+    + "events/test_events.py::test_put_action_interactions_errors",
     (EV, "PutActionInteractions", "ResourceInUseException"): S
-    + "test_events.py::test_put_action_interactions_errors",
-    (EV, "PutActions", "InvalidInputException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutActions", "ResourceNotFoundException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutActions", "ResourceInUseException"): S + "test_events.py::test_put_records_errors",
+    + "events/test_events.py::test_put_action_interactions_errors",
+    (EV, "PutActions", "InvalidInputException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutActions", "ResourceNotFoundException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutActions", "ResourceInUseException"): S + "events/test_events.py::test_put_records_errors",
     (EV, "PutEvents", "InvalidInputException"): S
-    + "test_events.py::test_put_events_on_a_failed_or_deleted_tracker_is_invalid_input",
-    (EV, "PutItems", "InvalidInputException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutItems", "ResourceNotFoundException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutItems", "ResourceInUseException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutUsers", "InvalidInputException"): S + "test_events.py::test_put_records_errors",
-    (EV, "PutUsers", "ResourceNotFoundException"): S + "test_events.py::test_put_records_errors",
+    + "events/test_events.py::test_put_events_on_a_failed_or_deleted_tracker_is_invalid_input",
+    (EV, "PutItems", "InvalidInputException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutItems", "ResourceNotFoundException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutItems", "ResourceInUseException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutUsers", "InvalidInputException"): S + "events/test_events.py::test_put_records_errors",
+    (EV, "PutUsers", "ResourceNotFoundException"): S + "events/test_events.py::test_put_records_errors",
     (EV, "PutUsers", "ResourceInUseException"): S
-    + "test_events.py::test_a_dataset_being_deleted_refuses_records",
+    + "events/test_events.py::test_a_dataset_being_deleted_refuses_records",
     # Provoked here (the only other provocation is the fuzzed conformance test).
     (P, "DescribeAlgorithm", "InvalidInputException"): HERE + "::test_describe_algorithm_malformed",
     (P, "DescribeAlgorithm", "ResourceNotFoundException"): HERE + "::test_describe_algorithm_unknown",

@@ -12,7 +12,7 @@ import json
 import boto3
 
 from personalize_mock import PersonalizeMock
-from personalize_mock.operations import CONTROL_PLANE
+from personalize_mock.interception.operations import CONTROL_PLANE
 
 RECIPE = "arn:aws:personalize:::recipe/"
 ROLE = "arn:aws:iam::123456789012:role/personalize"

@@ -12,9 +12,9 @@ import pytest
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.errors import InvalidInputException
-from personalize_mock.service import filter_expressions
-from personalize_mock.service.filter_expressions import CURRENT_USER, Condition
-from personalize_mock.service.store import RegionBackend
+from personalize_mock.service.core.store import RegionBackend
+from personalize_mock.service.inference import filter_expressions
+from personalize_mock.service.inference.filter_expressions import CURRENT_USER, Condition
 
 ROLE = "arn:aws:iam::123456789012:role/personalize"
 KMS = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

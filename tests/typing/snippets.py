@@ -60,23 +60,25 @@ reveal_type(bare_sync(1))  # expect: list[int]
 reveal_type(DecoratedClass)  # expect: def () -> snippets.DecoratedClass
 reveal_type(DecoratedClass().test_method(1))  # expect: int
 reveal_type(DecoratedWithOptions)  # expect: def () -> snippets.DecoratedWithOptions
-reveal_type(mock_personalize())  # expect: personalize_mock.mock.PersonalizeMock
-reveal_type(mock_personalize(account_id="111122223333"))  # expect: personalize_mock.mock.PersonalizeMock
+reveal_type(mock_personalize())  # expect: personalize_mock.activation.mock.PersonalizeMock
+reveal_type(
+    mock_personalize(account_id="111122223333")
+)  # expect: personalize_mock.activation.mock.PersonalizeMock
 tuned = mock_personalize(durations={"solution_version": 60}, freeze=True)
-reveal_type(tuned)  # expect: personalize_mock.mock.PersonalizeMock
+reveal_type(tuned)  # expect: personalize_mock.activation.mock.PersonalizeMock
 
 with mock_personalize() as pm:
-    reveal_type(pm)  # expect: personalize_mock.mock.PersonalizeMock
+    reveal_type(pm)  # expect: personalize_mock.activation.mock.PersonalizeMock
     reveal_type(pm.now())  # expect: datetime.datetime
 
 with mock_personalize(account_id="111122223333") as configured:
-    reveal_type(configured)  # expect: personalize_mock.mock.PersonalizeMock
+    reveal_type(configured)  # expect: personalize_mock.activation.mock.PersonalizeMock
 
 
 async def use_async_context() -> None:
     async with mock_personalize() as apm:
-        reveal_type(apm)  # expect: personalize_mock.mock.PersonalizeMock
+        reveal_type(apm)  # expect: personalize_mock.activation.mock.PersonalizeMock
 
 
 started: PersonalizeMock = mock_personalize().start()
-reveal_type(started)  # expect: personalize_mock.mock.PersonalizeMock
+reveal_type(started)  # expect: personalize_mock.activation.mock.PersonalizeMock

@@ -80,5 +80,7 @@ def test_decorated_functions_keep_signature_and_return_type(mypy_output: list[st
 
 
 def test_mock_objects_are_personalize_mocks(mypy_output: list[str]) -> None:
-    mocks = [line for line in mypy_output if line.endswith('"personalize_mock.mock.PersonalizeMock"')]
+    mocks = [
+        line for line in mypy_output if line.endswith('"personalize_mock.activation.mock.PersonalizeMock"')
+    ]
     assert len(mocks) >= 6

@@ -1,0 +1,60 @@
+"""The one path every in-process call takes: which mock is on, and running an operation.
+
+Both front doors, botocore's ``before-call`` hook (:mod:`.hooks`) and fast mode's
+``_make_api_call`` (:mod:`.fast_path`), read :data:`active` and hand the call to
+:func:`run_operation`, so the order of checks is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from personalize_mock.errors import NotImplementedOperation
+from personalize_mock.model import validate_input
+
+if TYPE_CHECKING:
+    from personalize_mock.interception.operations import Handler
+    from personalize_mock.state import MockState
+
+
+class _Active:
+    """The state of the mock currently switched on (``None`` when off); one per process."""
+
+    state: MockState | None = None
+
+
+active = _Active()
+
+
+def run_operation(
+    state: MockState, service: str, operation: str, region: str, api_params: dict[str, Any]
+) -> dict[str, Any]:
+    """What both in-process paths (the botocore hook's and fast mode's) do with a call.
+
+    ``NotImplementedOperation`` when no handler exists, then the model constraints botocore
+    skips, then the handler; service errors propagate as ``ServiceError`` for the caller to
+    turn into its kind of error response.
+    """
+    handler = lookup_handler(service, operation)
+    if handler is None:
+        raise NotImplementedOperation(service, operation)
+    validate_input(service, operation, api_params)
+    return state.dispatch(service, operation, handler, region, api_params)
+
+
+def _load_table(service: str, operation: str) -> Handler | None:
+    # The operation table imports every service family (tens of milliseconds). Loading it at
+    # the first Personalize call instead of at `import personalize_mock` keeps the import cheap
+    # for every pytest session (the plugin entry point imports the package) that never calls
+    # Personalize. It then replaces itself with the table's lookup.
+    global lookup_handler
+    from personalize_mock.interception.operations import handler_for
+
+    lookup_handler = handler_for
+    return handler_for(service, operation)
+
+
+#: The handler of a (service, operation), or ``None``; read it as a module attribute, it is
+#: rebound when the operation table loads.
+lookup_handler: Callable[[str, str], Handler | None] = _load_table

@@ -1,0 +1,255 @@
+"""Where resources live: one :class:`RegionBackend` per account and region.
+
+Each kind of resource has a :class:`Collection`: a dict by ARN for lookups and lists in
+creation order (overall and per parent) for listings. A resource whose deletion has run its
+course (status :data:`~personalize_mock.service.core.lifecycle.GONE`) is dropped from the
+collection the first time anyone looks at it, so "gone" is derived from the clock too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from personalize_mock.errors import ResourceNotFoundException
+from personalize_mock.service.core.lifecycle import GONE, Timeline
+
+if TYPE_CHECKING:
+    from personalize_mock.clock import SimulatedClock
+    from personalize_mock.faults import Faults
+    from personalize_mock.options import MockOptions
+
+
+class Resource:
+    """Fields every stored resource has; families subclass it with their own ``__slots__``."""
+
+    __slots__ = ("arn", "created", "failure_reason", "name", "seq", "tags", "timeline")
+
+    def __init__(self, arn: str, name: str, seq: int, created: float, timeline: Timeline) -> None:
+        self.arn = arn
+        self.name = name
+        self.seq = seq
+        self.created = created
+        self.timeline = timeline
+        self.failure_reason: str | None = None
+        self.tags: dict[str, str] | None = None
+
+    def status(self, now: float) -> str:
+        return self.timeline.status(now)
+
+    def parent_arn(self) -> str:
+        """The ARN of the resource this one is listed under ("" if none)."""
+        return ""
+
+    def settles_at(self) -> float:
+        """When nothing started on this resource is in flight any more (``settle()``)."""
+        return self.timeline.settles_at
+
+
+R = TypeVar("R", bound=Resource)
+
+
+class Collection(Generic[R]):
+    """The resources of one kind in one region."""
+
+    __slots__ = ("by_arn", "by_parent", "kind", "order", "undeleted", "undeleted_by_parent", "unsettled")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.by_arn: dict[str, R] = {}
+        self.order: list[R] = []
+        self.by_parent: dict[str, list[R]] = {}
+        # Quota counters kept as resources come and go, so a create costs the same however
+        # many resources exist: resources whose deletion has not started (overall and per
+        # parent), and those that may still have work in flight.
+        self.undeleted = 0
+        self.undeleted_by_parent: dict[str, int] = {}
+        # (when it settles, seq, resource), a heap: resources that may still have work in flight.
+        self.unsettled: list[tuple[float, int, R]] = []
+
+    def add(self, resource: R) -> R:
+        self.by_arn[resource.arn] = resource
+        self.order.append(resource)
+        parent = resource.parent_arn()
+        if parent:
+            self.by_parent.setdefault(parent, []).append(resource)
+        self.undeleted += 1
+        self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
+        heapq.heappush(self.unsettled, (resource.settles_at(), resource.seq, resource))
+        return resource
+
+    def mark_deleting(self, resource: R) -> None:
+        """The resource's deletion started: it stops counting towards "active" quotas."""
+        self.undeleted -= 1
+        parent = resource.parent_arn()
+        self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 1) - 1
+
+    def count_undeleted(self, parent: str | None = None) -> int:
+        """Resources whose deletion has not started, overall or under ``parent``."""
+        if parent is None:
+            return self.undeleted
+        return self.undeleted_by_parent.get(parent, 0)
+
+    def in_flight_reaches(self, now: float, predicate: Callable[[R], bool], limit: int) -> bool:
+        """Whether at least ``limit`` resources satisfying ``predicate`` have work in flight.
+
+        Only resources that have not settled are candidates. Settled ones leave the heap for
+        good (settling is final: no action restarts work of the kinds with in-flight quotas);
+        one whose work was rescheduled later (a stop) goes back under its new time. While
+        fewer candidates remain than ``limit`` the answer needs no predicate at all, so a
+        create costs the same however many resources are in flight below the quota.
+        """
+        heap = self.unsettled
+        while heap and heap[0][0] <= now:
+            _, seq, resource = heapq.heappop(heap)
+            settles = resource.settles_at()
+            if settles > now:
+                heapq.heappush(heap, (settles, seq, resource))
+        if len(heap) < limit:
+            return False
+        found = 0
+        for _, _, resource in heap:
+            if predicate(resource):
+                found += 1
+                if found >= limit:
+                    return True
+        return False
+
+    def find(self, arn: str, now: float) -> R | None:
+        """The resource with ``arn``, or ``None`` if it never existed or is gone."""
+        resource = self.by_arn.get(arn)
+        if resource is not None and resource.timeline.status(now) is GONE:
+            self.discard(resource)
+            return None
+        return resource
+
+    def get(self, arn: str, now: float) -> R:
+        """The resource with ``arn``; ``ResourceNotFoundException`` if it does not exist."""
+        resource = self.find(arn, now)
+        if resource is None:
+            raise ResourceNotFoundException(f"Resource Arn {arn} does not exist.")
+        return resource
+
+    def discard(self, resource: R) -> None:
+        if self.by_arn.pop(resource.arn, None) is None:
+            return
+        _remove_sorted(self.order, resource)
+        parent = resource.parent_arn()
+        siblings = self.by_parent.get(parent)
+        if siblings is not None:
+            _remove_sorted(siblings, resource)
+            if not siblings:
+                del self.by_parent[parent]
+
+    def listed(self, parent: str | None = None) -> list[R]:
+        """Resources in creation order, all of them or those under ``parent``."""
+        if parent is None:
+            return self.order
+        return self.by_parent.get(parent, [])
+
+    def live(self, now: float, parent: str | None = None) -> Iterator[R]:
+        """Resources that still exist at ``now`` (dropping those found gone)."""
+        for resource in list(self.listed(parent)):
+            if resource.timeline.status(now) is GONE:
+                self.discard(resource)
+            else:
+                yield resource
+
+    def __len__(self) -> int:
+        return len(self.by_arn)
+
+
+def _remove_sorted(items: list[R], resource: R) -> None:
+    # ``discard`` only removes a resource it found by ARN, and a stored resource is in the
+    # overall list and in its parent's, both in seq order: it is at the bisected index.
+    index = bisect_left(items, resource.seq, key=lambda item: item.seq)
+    assert items[index] is resource
+    del items[index]
+
+
+def partition_for(region: str) -> str:
+    """The ARN partition of ``region``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    return "aws"
+
+
+class RegionBackend:
+    """All Personalize state of one account in one region.
+
+    Handlers receive it as their first argument; family modules keep their collections in
+    :attr:`collections` under their resource kind.
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        region: str,
+        clock: SimulatedClock,
+        options: MockOptions,
+        faults: Faults,
+        rng: random.Random,
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.partition = partition_for(region)
+        self.clock = clock
+        self.options = options
+        self.faults = faults
+        self.rng = rng
+        self.collections: dict[str, Collection[Any]] = {}
+        #: Dataset records per dataset group ARN (see service/data/data_store.py).
+        self.data_stores: dict[str, Any] = {}
+        self._seq = 0
+        self._arn_prefix = f"arn:{self.partition}:personalize:{region}:{account_id}:"
+        # Work that starts by itself at a simulated time (automatic training): a heap of
+        # (time, tie-breaker, action) run by run_due() before every call is answered.
+        self._due: list[tuple[float, int, Callable[[RegionBackend, float], None]]] = []
+
+    def schedule(self, at: float, action: Callable[[RegionBackend, float], None]) -> None:
+        """Run ``action(backend, at)`` once the simulated clock has reached ``at``."""
+        heapq.heappush(self._due, (at, self.next_seq(), action))
+
+    def run_due(self) -> None:
+        """Run every scheduled action whose time has come, in time order."""
+        due = self._due
+        if not due:
+            return
+        now = self.clock.time()
+        while due and due[0][0] <= now:
+            at, _, action = heapq.heappop(due)
+            action(self, at)
+
+    def collection(self, kind: str) -> Collection[Any]:
+        found = self.collections.get(kind)
+        if found is None:
+            found = self.collections[kind] = Collection(kind)
+        return found
+
+    def arn(self, resource_type: str, resource_id: str) -> str:
+        """``arn:<partition>:personalize:<region>:<account>:<resource_type>/<resource_id>``."""
+        return f"{self._arn_prefix}{resource_type}/{resource_id}"
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def hex_id(self) -> str:
+        """Eight lowercase hex characters, as in solution-version and event-tracker ARNs."""
+        return f"{self.rng.getrandbits(32):08x}"
+
+    def duration(self, key: str) -> float:
+        return self.options.durations[key]
+
+    def quota(self, key: str) -> int:
+        return self.options.quotas[key]

@@ -1,0 +1,1 @@
+"""The deployment family: campaigns and recommenders, and their updates."""

@@ -1,0 +1,1 @@
+"""The events family: event trackers, the events API (PutEvents and friends), metric attributions."""
