@@ -8,6 +8,7 @@ functions and under ``TYPE_CHECKING`` too, since those only hide a cycle.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,3 +117,13 @@ def test_every_family_is_a_package_with_its_own_tests(family: str) -> None:
 
 def test_no_service_module_is_left_outside_a_family() -> None:
     assert sorted(path.name for path in (PACKAGE / "service").glob("*.py")) == ["__init__.py"]
+
+
+def test_every_path_the_architecture_page_names_exists() -> None:
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w/]+\.py)", page))
+    assert len(named) >= 20
+    missing = sorted(
+        path for path in named if not (PACKAGE / path).is_file() and not (PACKAGE.parent / path).is_file()
+    )
+    assert missing == []
