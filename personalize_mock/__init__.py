@@ -5,8 +5,6 @@ mock is active (``mock_personalize`` as decorator, context manager, ``start()``/
 or the ``personalize_mock`` pytest fixture).
 """
 
-from __future__ import annotations
-
 from personalize_mock.activation.mock import PersonalizeMock, mock_personalize
 from personalize_mock.errors import (
     EscapedRequestError,

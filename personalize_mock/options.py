@@ -99,7 +99,10 @@ def _merge_durations(overrides: Mapping[str, Seconds] | None) -> Mapping[str, fl
         if key not in DEFAULT_DURATIONS:
             known = ", ".join(sorted(DEFAULT_DURATIONS))
             raise ValueError(f"unknown duration key {key!r}; known keys: {known}")
-        seconds = to_seconds(value)
+        try:
+            seconds = to_seconds(value)
+        except TypeError:
+            raise ValueError(f"duration {key!r} must be seconds or a timedelta, got {value!r}") from None
         if seconds < 0:
             raise ValueError(f"duration {key!r} must not be negative, got {seconds}")
         merged[key] = seconds
@@ -142,58 +145,66 @@ class MockOptions:
     stall_after: float | None = DEFAULT_STALL_AFTER
 
     @classmethod
-    def build(
-        cls,
-        *,
-        account_id: str = DEFAULT_ACCOUNT_ID,
-        durations: Mapping[str, Seconds] | None = None,
-        quotas: Mapping[str, int] | None = None,
-        simulate_sleep: bool = True,
-        freeze: bool = False,
-        validate_responses: bool = False,
-        require_data: bool = True,
-        fast: bool = False,
-        wall_clock: bool = True,
-        stall_after: Seconds | None = DEFAULT_STALL_AFTER,
-    ) -> MockOptions:
-        """Validate user-given options (a typo must fail loudly, not be ignored)."""
-        given_account: object = account_id  # callers without type checking pass anything
-        if not isinstance(given_account, str) or not _ACCOUNT_ID.fullmatch(given_account):
+    def build(cls, **given: Any) -> MockOptions:
+        """Validate user-given options: a typo or a wrong type fails loudly, never silently.
+
+        An unknown name raises ``ValueError`` listing the valid ones; a flag that is not a
+        ``bool`` (``fast="yes"``) and any other value of the wrong type raise ``ValueError``.
+        """
+        unknown = sorted(set(given) - set(OPTION_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown personalize_mock option{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(map(repr, unknown))}; valid options: {', '.join(OPTION_NAMES)}"
+            )
+        for flag in FLAG_OPTIONS:
+            if flag in given and not isinstance(given[flag], bool):
+                raise ValueError(f"option {flag!r} must be True or False, got {given[flag]!r}")
+        account_id: object = given.get("account_id", DEFAULT_ACCOUNT_ID)
+        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        tables = {name: given.get(name) for name in ("durations", "quotas")}
+        for name, table in tables.items():
+            if table is not None and not isinstance(table, Mapping):
+                raise ValueError(f"option {name!r} must be a mapping of kinds to values, got {table!r}")
+        flags = {flag: given.get(flag, getattr(cls, flag)) for flag in FLAG_OPTIONS}
         return cls(
             account_id=account_id,
-            durations=_merge_durations(durations),
-            quotas=_merge_quotas(quotas),
-            simulate_sleep=bool(simulate_sleep),
-            freeze=bool(freeze),
-            validate_responses=bool(validate_responses),
-            require_data=bool(require_data),
-            fast=bool(fast),
-            wall_clock=bool(wall_clock),
-            stall_after=_stall_after(stall_after),
+            durations=_merge_durations(tables["durations"]),
+            quotas=_merge_quotas(tables["quotas"]),
+            stall_after=_stall_after(given.get("stall_after", DEFAULT_STALL_AFTER)),
+            **flags,
         )
 
     def differences(self, other: MockOptions) -> list[str]:
         """Names of the options whose values differ between ``self`` and ``other``."""
-        names = (
-            "account_id",
-            "durations",
-            "quotas",
-            "simulate_sleep",
-            "freeze",
-            "validate_responses",
-            "require_data",
-            "fast",
-            "wall_clock",
-            "stall_after",
-        )
-        return [name for name in names if _plain(getattr(self, name)) != _plain(getattr(other, name))]
+        return [name for name in OPTION_NAMES if _plain(getattr(self, name)) != _plain(getattr(other, name))]
+
+
+#: Every option, in the order the docs list them.
+OPTION_NAMES = (
+    "account_id",
+    "durations",
+    "quotas",
+    "simulate_sleep",
+    "freeze",
+    "validate_responses",
+    "require_data",
+    "fast",
+    "wall_clock",
+    "stall_after",
+)
+#: The options that are on/off switches.
+FLAG_OPTIONS = ("simulate_sleep", "freeze", "validate_responses", "require_data", "fast", "wall_clock")
 
 
 def _stall_after(value: Seconds | None) -> float | None:
     if value is None:
         return None
-    seconds = to_seconds(value)
+    try:
+        seconds = to_seconds(value)
+    except TypeError:
+        raise ValueError(f"stall_after must be seconds, a timedelta or None, got {value!r}") from None
     if not seconds > 0 or seconds == float("inf"):
         raise ValueError(f"stall_after must be a positive, finite duration or None, got {value!r}")
     return seconds

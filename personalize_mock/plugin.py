@@ -25,6 +25,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test with the marker is mocked, whether or not it asks for the fixture.
+
+    A marker that configured a fixture nobody requested would leave the test unmocked,
+    silently, and with real credentials its calls would go to AWS. As with time-machine's
+    and pytest-freezegun's markers, the marker itself switches the mock on.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is not None and MARKER not in names and item.get_closest_marker(MARKER) is not None:
+            names.insert(0, MARKER)
+
+
 @pytest.fixture
 def personalize_mock(request: pytest.FixtureRequest) -> Iterator[PersonalizeMock]:
     """An active, empty Personalize mock for one test (options from the marker)."""

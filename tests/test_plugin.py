@@ -236,3 +236,35 @@ def test_decorated_tests_keep_their_fixtures_under_pytest(pytester: pytest.Pytes
     result = pytester.runpytest(*RUN_ARGS)
     result.assert_outcomes(passed=7)
     assert_reset()
+
+
+def test_the_marker_alone_mocks_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+
+        from personalize_mock.interception.dispatch import active
+
+
+        @pytest.mark.personalize_mock(account_id="111122223333")
+        def test_marked_without_the_fixture():
+            assert active.state is not None
+            client = boto3.session.Session().client("personalize", region_name="us-east-1")
+            arn = client.create_dataset_group(name="g")["datasetGroupArn"]
+            assert arn == "arn:aws:personalize:us-east-1:111122223333:dataset-group/g"
+
+
+        @pytest.mark.personalize_mock
+        class TestMarkedClass:
+            def test_method(self):
+                assert active.state is not None
+
+
+        def test_unmarked_is_not_mocked():
+            assert active.state is None
+        """
+    )
+    result = pytester.runpytest(*RUN_ARGS)
+    result.assert_outcomes(passed=3)
+    assert_reset()

@@ -12,17 +12,21 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+from personalize_mock.endpoints import is_loopback_url
 from personalize_mock.errors import EscapedRequestError
 
 _SCOPE_MARK = b"/personalize/aws4_request"
 
 
 def is_personalize_request(request: Any) -> bool:
-    """Whether ``request`` is for one of the three Personalize services.
+    """Whether ``request`` is for one of the three Personalize services, bound off the machine.
 
     All three sign with the service name ``personalize``; the host check covers default
     endpoints of unsigned requests.
     """
+    if is_loopback_url(str(getattr(request, "url", ""))):
+        # Sent on purpose to a local server: it never leaves the machine (docs/usage.md).
+        return False
     headers = getattr(request, "headers", None) or {}
     authorization = headers.get("Authorization") or b""
     if isinstance(authorization, str):

@@ -25,6 +25,7 @@ from typing import Any
 from botocore.client import BaseClient
 from botocore.validate import ParamValidationDecorator, validate_parameters
 
+from personalize_mock.endpoints import is_loopback_url
 from personalize_mock.errors import ServiceError, wire_code
 from personalize_mock.interception import dispatch, responses
 
@@ -35,7 +36,8 @@ class FastPathClient(BaseClient):  # type: ignore[misc]
 
     def _make_api_call(self, operation_name: str, api_params: dict[str, Any]) -> Any:
         state = dispatch.active.state
-        if state is None or not state.options.fast:
+        if state is None or not state.options.fast or is_loopback_url(self.meta.endpoint_url):
+            # Off, normal mode, or a client aimed at a local server: botocore's own path.
             return super()._make_api_call(operation_name, api_params)
         service_model = self._service_model
         service = service_model.service_name

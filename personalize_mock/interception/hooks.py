@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from botocore import handlers as botocore_handlers
 
+from personalize_mock.endpoints import is_loopback_url
 from personalize_mock.errors import EscapedRequestError, ServiceError, wire_code
 from personalize_mock.interception import responses
 from personalize_mock.interception.dispatch import active, run_operation
@@ -44,11 +45,15 @@ def _answer(
     state = active.state
     if state is None:
         return None
+    url = params.get("url", "")
+    if is_loopback_url(url):
+        # Aimed on purpose at a local server (personalize-mock serve, an emulator): let
+        # botocore send it there; it never leaves the machine (docs/usage.md).
+        return None
     operation = model.name
     service_model = model.service_model
     service = service_model.service_name
     protocol = service_model.protocol
-    url = params.get("url", "")
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:
         api_params = _params_from_body(params)
@@ -72,8 +77,9 @@ def _params_from_body(request_dict: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse_send(request: Any, **_: Any) -> None:
     # Reached only when nothing answered before-call: never let it go out while active.
-    if active.state is not None:
-        raise EscapedRequestError(getattr(request, "url", "<unknown>"))
+    url = getattr(request, "url", "<unknown>")
+    if active.state is not None and not is_loopback_url(str(url)):
+        raise EscapedRequestError(url)
 
 
 def _handler_specs() -> list[tuple[str, Any]]:

@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 import threading
+from importlib import metadata
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -21,10 +22,16 @@ from personalize_mock.server.defaults import server_options
 from personalize_mock.server.httpd import MockServer
 
 
+def installed_version() -> str:
+    """The version of the installed distribution (what ``pip`` and ``pipx`` report)."""
+    return metadata.version("personalize_mock")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="personalize-mock", description="personalize_mock: a stateful mock of Amazon Personalize."
     )
+    parser.add_argument("--version", action="version", version=f"personalize-mock {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve", help="serve the mock over HTTP", description="Serve the mock over HTTP (docs/server.md)."

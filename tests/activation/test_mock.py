@@ -253,7 +253,7 @@ def test_bad_quota_value_is_refused(value: Any) -> None:
 
 
 def test_unknown_option_is_refused() -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="unknown personalize_mock option 'acount_id'; valid options: account_id"):
         mock_personalize(acount_id=OTHER_ACCOUNT)  # type: ignore[call-overload]
     assert_reset()
 
