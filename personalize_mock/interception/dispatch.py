@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from personalize_mock.errors import NotImplementedOperation
-from personalize_mock.model import validate_input
+from personalize_mock.model import check_client_types, validate_input
 
 if TYPE_CHECKING:
     from personalize_mock.interception.operations import Handler
@@ -28,7 +28,13 @@ active = _Active()
 
 
 def run_operation(
-    state: MockState, service: str, operation: str, region: str, api_params: dict[str, Any]
+    state: MockState,
+    service: str,
+    operation: str,
+    region: str,
+    api_params: dict[str, Any],
+    *,
+    validated: bool = True,
 ) -> dict[str, Any]:
     """What both in-process paths (the botocore hook's and fast mode's) do with a call.
 
@@ -39,6 +45,11 @@ def run_operation(
     handler = lookup_handler(service, operation)
     if handler is None:
         raise NotImplementedOperation(service, operation)
+    if not validated:
+        # The client turned botocore's validation off (Config(parameter_validation=False)):
+        # the service would still refuse wrong types, missing members and short values, and
+        # the handlers rely on them having been refused.
+        check_client_types(service, operation, api_params)
     validate_input(service, operation, api_params)
     return state.dispatch(service, operation, handler, region, api_params)
 

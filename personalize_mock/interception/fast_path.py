@@ -20,7 +20,8 @@ aiobotocore's async clients keep the normal path.
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from botocore.client import BaseClient
 from botocore.validate import ParamValidationDecorator, validate_parameters
@@ -28,6 +29,10 @@ from botocore.validate import ParamValidationDecorator, validate_parameters
 from personalize_mock.endpoints import is_loopback_url
 from personalize_mock.errors import ServiceError, wire_code
 from personalize_mock.interception import dispatch, responses
+from personalize_mock.model import check_client_types
+
+if TYPE_CHECKING:
+    from personalize_mock.state import MockState
 
 
 # botocore ships no type information: BaseClient is Any to mypy.
@@ -36,24 +41,50 @@ class FastPathClient(BaseClient):  # type: ignore[misc]
 
     def _make_api_call(self, operation_name: str, api_params: dict[str, Any]) -> Any:
         state = dispatch.active.state
-        if state is None or not state.options.fast or is_loopback_url(self.meta.endpoint_url):
-            # Off, normal mode, or a client aimed at a local server: botocore's own path.
+        if state is None:
+            return super()._make_api_call(operation_name, api_params)
+        # botocore validates exactly when it wrapped the client's serializer for it (from
+        # Config(parameter_validation=...) or the profile's parameter_validation setting).
+        validated = isinstance(self._serializer, ParamValidationDecorator)
+        if not state.options.fast or is_loopback_url(self.meta.endpoint_url):
+            # Normal mode, or a client aimed at a local server: botocore's own path. Without
+            # botocore's validation, wrong types would reach the handlers (or the server):
+            # refuse them first, as the service does.
+            if not validated:
+                self._answer(
+                    state, self._service_model.service_name, operation_name, check_client_types, api_params
+                )
             return super()._make_api_call(operation_name, api_params)
         service_model = self._service_model
         service = service_model.service_name
-        # botocore validates exactly when it wrapped the client's serializer for it (from
-        # Config(parameter_validation=...) or the profile's parameter_validation setting).
-        if isinstance(self._serializer, ParamValidationDecorator):
+        if validated:
             validate_parameters(api_params, service_model.operation_model(operation_name).input_shape)
+
+        def run(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+            return dispatch.run_operation(
+                state, service, operation, self.meta.region_name, params, validated=validated
+            )
+
+        output = self._answer(state, service, operation_name, run, api_params)
+        output["ResponseMetadata"] = responses.metadata(200, service_model.protocol)
+        return output
+
+    def _answer(
+        self,
+        state: MockState,
+        service: str,
+        operation_name: str,
+        work: Callable[[str, str, dict[str, Any]], Any],
+        api_params: dict[str, Any],
+    ) -> Any:
+        """``work(...)``'s result, a service error raised as the client's modeled exception."""
         try:
-            output = dispatch.run_operation(state, service, operation_name, self.meta.region_name, api_params)
+            return work(service, operation_name, api_params)
         except ServiceError as error:
             code = wire_code(error)
             status = state.status_for(service, code)
-            parsed = responses.error_body(status, service_model.protocol, code, error.message)
+            parsed = responses.error_body(status, self._service_model.protocol, code, error.message)
             raise self.exceptions.from_code(code)(parsed, operation_name) from None
-        output["ResponseMetadata"] = responses.metadata(200, service_model.protocol)
-        return output
 
 
 def add_fast_path(class_attributes: dict[str, Any], base_classes: list[type], **_: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from personalize_mock.model.client_types import check_client_types
 from personalize_mock.model.input_validation import (
     UnsupportedJavaPattern,
     compile_java_pattern,
@@ -15,6 +16,7 @@ __all__ = [
     "SERVICE_NAMES",
     "UnsupportedJavaPattern",
     "assert_valid_output",
+    "check_client_types",
     "compile_java_pattern",
     "operation_model",
     "output_problems",

@@ -67,6 +67,13 @@ OperationCheck = Callable[[Mapping[str, Any]], None]
 _FullMatch = Callable[[str], "re.Match[str] | None"]
 
 _CONTAINERS = frozenset({"structure", "list", "map"})
+
+
+def _in_bounds(value: Any, bounds: tuple[int, int] | None) -> bool:
+    """Whether a number botocore already accepted fits the member's integer type."""
+    return bounds is None or bounds[0] <= value <= bounds[1]
+
+
 _NUMBERS = frozenset({"integer", "long", "float", "double"})
 _INT_BOUNDS = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
@@ -460,12 +467,14 @@ class _Compiler:
         # botocore checks numeric ``min`` itself; only a raw-JSON caller needs it here.
         low = meta.get("min", -math.inf) if strict else -math.inf
         high = meta.get("max", math.inf)
-        if not strict and "max" not in meta:
-            return None
         int_bounds = _INT_BOUNDS.get(type_name)
+        if not strict and "max" not in meta and int_bounds is None:
+            return None
 
         def check_number(value: Any, path: Path) -> None:
-            if strict and not _is_json_number(value, int_bounds):
+            # botocore accepts any Python int for an integer member; the service's int32 /
+            # int64 cannot hold more, and refuses it as the JSON path does (a type error).
+            if not _is_json_number(value, int_bounds) if strict else not _in_bounds(value, int_bounds):
                 _fail_type(path, value, type_name, masked)
             if not low <= value <= high:
                 _fail(path, value, _value_message(value, low, high), masked)
