@@ -100,6 +100,14 @@ def test_ci_run_takes_its_command_from_the_readme_markers() -> None:
     assert 'eval "$command"' in script
 
 
+def test_ci_run_checks_the_package_as_a_user_installs_it() -> None:
+    assert "bash .ci/package-check" in text(CI_RUN)
+    script = text(ROOT / ".ci" / "package-check")
+    for step in ("-m build --sdist --wheel", "twine check --strict", "test_quickstart.py", "--version"):
+        assert step in script
+    assert "pip install personalize-mock" in text(README)
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_ci_run_extracts_exactly_the_readme_command() -> None:
     bash = shutil.which("bash")
