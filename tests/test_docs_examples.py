@@ -1,12 +1,15 @@
-"""Every Python block of docs/clock.md and docs/pytest.md runs, as printed.
+"""Every Python block of docs/clock.md, usage.md, errors.md and pytest.md runs, as printed.
 
-docs/clock.md's blocks are scripts: each runs in a fresh namespace, then every ``test_*``
-function it defines is called. docs/pytest.md's blocks are test modules: each runs in its
-own pytest session through ``pytester`` and must pass.
+The blocks of clock.md, usage.md and errors.md are scripts: each runs in a fresh namespace,
+then every ``test_*`` function it defines is called (a coroutine function through
+``asyncio.run``, as an async test runner would). docs/pytest.md's blocks are test modules:
+each runs in its own pytest session through ``pytester`` and must pass.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from typing import Any
 
 import pytest
@@ -14,6 +17,8 @@ from helpers import assert_reset
 from test_docs import DOCS, code_blocks, text
 
 CLOCK_BLOCKS = code_blocks(text(DOCS / "clock.md"), "python")
+SCRIPT_PAGES = ("clock.md", "usage.md", "errors.md")
+SCRIPT_BLOCKS = [(page, block) for page in SCRIPT_PAGES for block in code_blocks(text(DOCS / page), "python")]
 PYTEST_BLOCKS = code_blocks(text(DOCS / "pytest.md"), "python")
 
 #: docs/pytest.md's first example as it was printed before stalled polling existed: it
@@ -44,18 +49,23 @@ def test_training_reaches_active(personalize_mock):
 
 def test_the_pages_have_blocks() -> None:
     assert len(CLOCK_BLOCKS) >= 5
+    assert len(SCRIPT_BLOCKS) >= 15
     assert len(PYTEST_BLOCKS) >= 4
 
 
 @pytest.mark.parametrize(
-    "block", CLOCK_BLOCKS, ids=lambda block: f"line-{text(DOCS / 'clock.md').index(block)}"
+    ("page", "block"),
+    SCRIPT_BLOCKS,
+    ids=[f"{page}-{text(DOCS / page).index(block)}" for page, block in SCRIPT_BLOCKS],
 )
-def test_clock_page_block_runs(block: str) -> None:
-    namespace: dict[str, Any] = {"__name__": "clock_md"}
-    exec(compile(block, str(DOCS / "clock.md"), "exec"), namespace)
+def test_script_block_runs(page: str, block: str) -> None:
+    namespace: dict[str, Any] = {"__name__": page.replace(".", "_")}
+    exec(compile(block, str(DOCS / page), "exec"), namespace)
     for name, value in list(namespace.items()):
         if name.startswith("test_") and callable(value):
-            value()
+            result = value()
+            if inspect.iscoroutine(result):
+                asyncio.run(result)
     assert_reset()
 
 
