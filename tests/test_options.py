@@ -16,9 +16,7 @@ def test_every_option_has_a_default_and_the_docs_list_them_all() -> None:
     options = MockOptions.build()
     assert [name for name in OPTION_NAMES if not hasattr(options, name)] == []
     assert options.stall_after == DEFAULT_STALL_AFTER
-    usage = (__import__("pathlib").Path(__file__).resolve().parent.parent / "docs" / "usage.md").read_text(
-        encoding="utf-8"
-    )
+    usage = (Path(__file__).resolve().parent.parent / "docs" / "usage.md").read_text(encoding="utf-8")
     assert [name for name in OPTION_NAMES if f"| `{name}` |" not in usage] == []
 
 
