@@ -16,6 +16,12 @@ Operations: CreateSchema with fresh names (created in their own region and delet
 every :data:`CHUNK` creates, so the store stays small on both servers), DescribeSchema and
 ListSchemas in a region holding exactly :data:`LIST_SIZE` schemas. One more figure,
 DescribeSchema through a boto3 client with ``endpoint_url``, is what user code sees.
+
+Durability (:func:`durability`): what ``--state-file`` costs per request. Two more
+personalize_mock servers run with a state file in a temporary directory (one with
+``--fsync``); CreateSchema and DescribeSchema are measured on all three personalize_mock
+servers, interleaved, the same way as above. The target: a write with the journal costs at
+most :data:`DURABILITY_LIMIT` times a write without a state file.
 """
 
 from __future__ import annotations
@@ -39,12 +45,19 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from bench_core import Contender, Series, Settings, clean_session, interleave, perf_counter_ns
+from bench_core import Contender, Series, Settings, clean_session, interleave, paired_ratio, perf_counter_ns
 from bench_percall import FAKE_KEYS, LIST_SIZE, SCHEMA
 from botocore.config import Config
 
 MOCK = "personalize_mock"
 MOTO = "moto"
+#: personalize_mock's server with ``--state-file`` (every request journaled), and with ``--fsync``.
+DURABLE = "personalize_mock --state-file"
+DURABLE_FSYNC = "personalize_mock --state-file --fsync"
+#: Target: a journaled write costs at most this many times a write without a state file.
+DURABILITY_LIMIT = 2.0
+#: A flush to the disk per request takes milliseconds: the --fsync server gets smaller batches.
+FSYNC_SHARE = 10
 HOST = "127.0.0.1"
 CREATE_REGION = "us-east-1"
 READ_REGION = "us-west-2"
@@ -77,6 +90,8 @@ class ServerBench:
     closed_share: dict[str, float]
     #: Why moto's server was not measured (its extra dependencies are missing), or None.
     moto_skipped: str | None = None
+    #: The cost of --state-file: rows with MOCK, DURABLE and DURABLE_FSYNC results.
+    durability: list[Row] = field(default_factory=list)
 
 
 def requests_per_second(series: Series) -> float:
@@ -165,10 +180,10 @@ class ChildServer:
         self.stderr.close()
 
 
-def start_mock() -> ChildServer:
-    """``personalize-mock serve --port 0`` with its defaults; the port comes from its first line."""
+def start_mock(name: str = MOCK, *options: str) -> ChildServer:
+    """``personalize-mock serve --port 0 OPTIONS`` (its defaults); the port comes from its first line."""
     server = ChildServer(
-        MOCK, [sys.executable, "-m", "personalize_mock", "serve", "--host", HOST, "--port", "0"]
+        name, [sys.executable, "-m", "personalize_mock", "serve", "--host", HOST, "--port", "0", *options]
     )
     try:
         line = server.read_line(START_TIMEOUT)
@@ -371,18 +386,64 @@ def run(settings: Settings) -> ServerBench:
         clients = {server.name: RawClient(server, keep_alive=server.name == MOCK) for server in servers}
         for client in clients.values():
             stack.callback(client.close)  # before its server stops: callbacks unwind in reverse
-        rows = _measure(settings, clients, {server.name: server.url for server in servers})
+        rows, arns = _measure(settings, clients, {server.name: server.url for server in servers})
         closed = {name: client.closed / client.replies for name, client in clients.items()}
-        return ServerBench(rows, closed, moto_skipped)
+        directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_server_"))
+        durable = {
+            MOCK: clients[MOCK],
+            **{
+                name: _client(
+                    stack, _started(stack, start_mock, name, "--state-file", f"{directory}/{file}", *extra)
+                )
+                for name, file, extra in (
+                    (DURABLE, "state.bin", ()),
+                    (DURABLE_FSYNC, "synced.bin", ("--fsync",)),
+                )
+            },
+        }
+        return ServerBench(rows, closed, moto_skipped, durability(settings, durable, arns[MOCK]))
 
 
-def _started(stack: contextlib.ExitStack, start: Callable[[], ChildServer]) -> ChildServer:
-    server = start()
+def _started(stack: contextlib.ExitStack, start: Callable[..., ChildServer], *args: str) -> ChildServer:
+    server = start(*args)
     stack.callback(server.stop)
     return server
 
 
-def _measure(settings: Settings, clients: dict[str, RawClient], urls: dict[str, str]) -> list[Row]:
+def _client(stack: contextlib.ExitStack, server: ChildServer) -> RawClient:
+    client = RawClient(server, keep_alive=True)
+    stack.callback(client.close)
+    return client
+
+
+def durability(settings: Settings, clients: dict[str, RawClient], mock_arn: str) -> list[Row]:
+    """CreateSchema and DescribeSchema without a state file, with one, and with --fsync.
+
+    ``mock_arn``: the schema :func:`_seed` made on the server without a state file.
+    """
+    arns = {name: mock_arn if name == MOCK else _seed(client) for name, client in clients.items()}
+    calls = {
+        name: max(1, settings.calls // FSYNC_SHARE) if name == DURABLE_FSYNC else settings.calls
+        for name in clients
+    }
+    rows = [
+        Row("CreateSchema (fresh names)", "raw"),
+        Row("DescribeSchema", "raw"),
+    ]
+    rows[0].results = interleave(
+        {name: create_contender(client) for name, client in clients.items()}, calls, settings.rounds
+    )
+    rows[1].results = interleave(
+        {name: describe_contender(client, arns[name]) for name, client in clients.items()},
+        calls,
+        settings.rounds,
+    )
+    return rows
+
+
+def _measure(
+    settings: Settings, clients: dict[str, RawClient], urls: dict[str, str]
+) -> tuple[list[Row], dict[str, str]]:
     arns = {name: _seed(client) for name, client in clients.items()}
     specs: list[tuple[Row, dict[str, Contender]]] = [
         (
@@ -406,7 +467,7 @@ def _measure(settings: Settings, clients: dict[str, RawClient], urls: dict[str, 
     for row, contenders in specs:
         row.results = interleave(contenders, settings.calls, settings.rounds)
         rows.append(row)
-    return rows
+    return rows, arns
 
 
 def _seed(client: RawClient) -> str:
@@ -430,3 +491,10 @@ if __name__ == "__main__":  # a quick look without run.py: python benchmarks/ben
     for each in result.rows:
         figures = ", ".join(f"{name} {requests_per_second(s):,.0f} req/s" for name, s in each.results.items())
         print(f"{each.label} ({each.client}): {figures}")
+    for each in result.durability:
+        plain = each.results[MOCK]
+        figures = ", ".join(
+            f"{name} {series.median:,.0f} µs ({paired_ratio(series, plain):.2f}x)"
+            for name, series in each.results.items()
+        )
+        print(f"durability, {each.label}: {figures} (target {DURABLE} <= {DURABILITY_LIMIT}x)")

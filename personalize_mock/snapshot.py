@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from personalize_mock.clock import SimulatedClock
 from personalize_mock.options import MockOptions
 from personalize_mock.state import MockState
 
@@ -66,10 +67,16 @@ def read_options(data: bytes) -> MockOptions:
     return _options_from(header["options"])
 
 
-def load_state(data: bytes) -> MockState:
-    """A new :class:`MockState` equal to the one ``data`` was taken from."""
+def load_state(data: bytes, *, clock: SimulatedClock | None = None) -> MockState:
+    """A new :class:`MockState` equal to the one ``data`` was taken from.
+
+    ``clock``: the clock the state gets (set to the snapshot's time) instead of a new
+    :class:`SimulatedClock`; the server's journal passes one it can pin.
+    """
     header, stream = _read_header(data)
     state = MockState(_options_from(header["options"]))
+    if clock is not None:
+        state.clock = clock
     state.rng.setstate(header["rng"])
     state.clock.offset = float(header["now"]) - time.time()
     state.clock._last_stamp = float(header["last_stamp"])

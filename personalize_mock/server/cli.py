@@ -1,8 +1,10 @@
 """``personalize-mock serve`` (also ``python -m personalize_mock serve``): run the HTTP server.
 
 Prints ``personalize_mock serving on http://HOST:PORT`` once it listens (flushed, so a parent
-process can read the port of ``--port 0``), serves until SIGINT or SIGTERM, then stops and,
-with ``--state-file``, saves the state there. docs/server.md has the details.
+process can read the port of ``--port 0``), serves until SIGINT or SIGTERM, then stops
+(answering the requests in flight first) and, with ``--state-file``, saves the state there.
+With ``--state-file`` every request is also journaled before it is answered, so it survives
+SIGKILL. docs/server.md has the details.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import logging
 import signal
 import sys
 import threading
-from importlib import metadata
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from types import FrameType
 
@@ -44,8 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--state-file",
         type=Path,
-        help="restore the state from this file if it exists; save it there on exit and on POST "
-        "/_personalize_mock/save (a pickle: use only files you trust)",
+        help="restore the state from this file if it exists; journal every request beside it "
+        "(PATH.journal) before answering, so it survives SIGKILL; save it there on exit and on "
+        "POST /_personalize_mock/save (a pickle: use only files you trust)",
+    )
+    serve.add_argument(
+        "--fsync",
+        action="store_true",
+        help="with --state-file: flush each journal entry to the disk before answering, so "
+        "answered requests also survive a power loss (costs a disk flush per request)",
     )
     serve.add_argument(
         "--validate-responses",
@@ -76,23 +85,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Run the server until SIGINT or SIGTERM; the exit status."""
+    restoring = args.state_file is not None and args.state_file.exists()
     try:
         options = server_options(
             account_id=args.account_id,
             validate_responses=args.validate_responses,
             require_data=args.require_data,
         )
-        server = MockServer(args.host, args.port, options=options, state_file=args.state_file)
+        server = MockServer(
+            args.host, args.port, options=options, state_file=args.state_file, fsync=args.fsync
+        )
     except (ValueError, OverflowError, OSError) as error:  # SnapshotError is a ValueError
         print(f"personalize-mock: error: {error}", file=sys.stderr)
         return 2
-    if args.state_file is not None and args.state_file.exists():
+    if restoring:
         print(f"personalize_mock restored the state saved in {args.state_file}", file=sys.stderr)
+    if server.app.replayed:
+        print(
+            f"personalize_mock replayed {server.app.replayed} journaled requests "
+            "(the server was not stopped cleanly)",
+            file=sys.stderr,
+        )
     stopping = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
+    # The handlers stay installed until the server has stopped: a second Ctrl-C while it
+    # drains and saves is ignored rather than breaking off the save.
     previous = {each: signal.signal(each, request_stop) for each in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.start()
@@ -100,9 +121,9 @@ def serve(args: argparse.Namespace) -> int:
         while not stopping.wait(0.5):
             pass
     finally:
+        server.stop()
         for each, handler in previous.items():
             signal.signal(each, handler)
-        server.stop()
     if args.state_file is not None:
         print(f"personalize_mock saved the state to {args.state_file}", file=sys.stderr)
     print("personalize_mock stopped", file=sys.stderr, flush=True)

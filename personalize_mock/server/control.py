@@ -10,11 +10,12 @@ method 405). docs/server.md documents each endpoint.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
 from personalize_mock.activation.mock import PersonalizeMock
-from personalize_mock.server.replies import Response, json_response
+from personalize_mock.server.replies import Response, ServerStopped, json_response
 from personalize_mock.server.wire import parse_body
 from personalize_mock.state import MockState
 
@@ -27,6 +28,8 @@ class ServerApp(Protocol):
     state_file: Path | None
 
     def save(self) -> int: ...
+
+    def recorded(self, *entry: Any, write: bool = True) -> AbstractContextManager[None]: ...
 
 
 PREFIX = "/_personalize_mock/"
@@ -157,8 +160,15 @@ def handle(app: ServerApp, method: str, name: str, body: bytes) -> Response:
         return response
     try:
         params = parse_body(body)
-        with app.state.lock:
+        # Every endpoint but save may change the state (even `state` runs work that has come
+        # due): journaled, so a restart replays it. Saving is what empties the journal.
+        guard = (
+            app.state.lock if name == "save" else app.recorded("control", name, params, write=name != "state")
+        )
+        with guard:
             result = function(app, params)
     except ValueError as error:  # ControlError, MalformedBody, and the mock's own argument checks
         return json_response(400, {"error": str(error)})
+    except ServerStopped as error:
+        return json_response(503, {"error": str(error)})
     return json_response(200, result)

@@ -13,6 +13,10 @@ from personalize_mock.interception.responses import JSON_CONTENT_TYPE, new_reque
 from personalize_mock.server.wire import dumps
 
 
+class ServerStopped(Exception):
+    """A request arrived after the server stopped (answered 503 ``ServiceUnavailable``)."""
+
+
 @dataclass
 class Response:
     """What to send back; the HTTP layer adds ``Content-Length``."""

@@ -25,13 +25,15 @@ def test_save_without_a_state_file_is_refused() -> None:
 def test_a_failed_save_leaves_no_temporary_file_behind(tmp_path: Path) -> None:
     # The target is a directory: the final rename fails after the temporary file was written.
     state_file = tmp_path / "state.bin"
-    app = ServerApp.create(state_file=state_file)
+    app = ServerApp.create(state_file=state_file)  # writes the first snapshot and the journal
+    state_file.unlink()
     state_file.mkdir()
 
     with pytest.raises(OSError):
         app.save()
+    app.close(save=False)
 
-    assert [path.name for path in tmp_path.iterdir()] == ["state.bin"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["state.bin", "state.bin.journal"]
     assert state_file.is_dir() and not any(state_file.iterdir())
 
 

@@ -7,64 +7,17 @@ and find them, with the statuses they had (simulated time stands still while sav
 from __future__ import annotations
 
 import os
-import queue
-import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
 
-import boto3
 import pytest
-from server_helpers import FAKE_CREDENTIALS, NO_RETRIES
+from server_helpers import serving
 
 from personalize_mock.server import cli
-
-BANNER = re.compile(r"personalize_mock serving on (http://127\.0\.0\.1:(\d+))\n")
-
-
-class Served:
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
-        self.process = process
-        self.url = url
-
-    def client(self, service: str = "personalize", region: str = "us-east-1") -> Any:
-        return boto3.client(
-            service, endpoint_url=self.url, region_name=region, config=NO_RETRIES, **FAKE_CREDENTIALS
-        )
-
-    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
-        self.process.send_signal(signum)
-        _, stderr = self.process.communicate(timeout=30)
-        return self.process.returncode, stderr
-
-
-def first_line(stream: IO[str], timeout: float = 30) -> str:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(stream.readline()), daemon=True).start()
-    return lines.get(timeout=timeout)
-
-
-@contextmanager
-def serving(*args: str, command: list[str] | None = None) -> Iterator[Served]:
-    argv = [*(command or [sys.executable, "-m", "personalize_mock"]), "serve", "--port", "0", *args]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = first_line(process.stdout)
-        match = BANNER.fullmatch(line)
-        assert match, f"unexpected first line {line!r}"
-        yield Served(process, match.group(1))
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate(timeout=30)
 
 
 def test_the_state_file_survives_a_restart(tmp_path: Path) -> None:

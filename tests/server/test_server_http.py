@@ -245,12 +245,15 @@ def test_a_body_shorter_than_announced_is_answered_not_awaited(live: Live) -> No
     assert b"The body ended after 2 of 100 bytes." in answer
 
 
-def test_a_garbled_request_line_is_answered(live: Live) -> None:
-    # http.server answers a request line it cannot parse itself (an HTML page, HTTP/0.9 style
-    # for a one-word line) and closes the connection: exchange() returns only on close.
+def test_a_garbled_request_line_is_answered_in_json(live: Live) -> None:
+    # Not http.server's HTML page (test_server_malformed.py has every other case); the
+    # connection is closed: exchange() returns only on close.
     answer = exchange(live, b"NONSENSE\r\n\r\n")
 
-    assert b"400" in answer
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert answer.endswith(
+        b'{"__type":"SerializationException","message":"Malformed request line \'NONSENSE\'."}'
+    )
 
 
 def test_chunked_bodies_are_read(live: Live) -> None:
