@@ -41,6 +41,17 @@ def pm(request: pytest.FixtureRequest) -> Iterator[PersonalizeMock]:
 
 
 @pytest.fixture
+def personalize_mock(pm: PersonalizeMock) -> PersonalizeMock:
+    """The plugin's fixture, here the same mock as :func:`pm`.
+
+    The plugin switches its fixture on for every test with the ``personalize_mock`` marker;
+    without this, such a test would run the plugin's mock (marker options only) with ``pm``
+    nested inside it, whose ``require_data`` and ``validate_responses`` would be ignored.
+    """
+    return pm
+
+
+@pytest.fixture
 def client(pm: PersonalizeMock) -> Any:
     """A plain boto3 Personalize client in us-east-1."""
     return boto3.client("personalize", region_name="us-east-1")

@@ -1,10 +1,13 @@
-"""Rules shared by every resource family: names, tags on create, timelines, quotas, deletes."""
+"""Rules shared by every resource family: names, tags on create, timelines, quotas, deletes,
+and the fields, Describe* and List* outputs of a stored resource.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Container, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from personalize_mock.clock import to_datetime
 from personalize_mock.errors import (
@@ -23,6 +26,7 @@ from personalize_mock.service.core.lifecycle import (
     DELETING,
     GONE,
     Timeline,
+    Tracked,
 )
 from personalize_mock.service.core.pagination import paginate
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -130,26 +134,102 @@ def require_deletable(resource: Resource, now: float, what: str) -> None:
         )
 
 
-def require_no_children(
-    backend: RegionBackend, parent: Resource, kinds: Iterable[tuple[str, str]], now: float, what: str
-) -> None:
-    """``ResourceInUseException`` while a child of ``parent`` exists that is not being deleted.
+class _AllBut:
+    """Every status except ``excluded``: the statuses in which a :class:`Blocker` blocks."""
 
-    ``kinds`` are (collection kind, readable name) pairs; children are found through each
-    collection's per-parent index.
+    __slots__ = ("excluded",)
+
+    def __init__(self, excluded: Iterable[str]) -> None:
+        self.excluded = frozenset(excluded)
+
+    def __contains__(self, status: object) -> bool:
+        return status not in self.excluded
+
+
+#: Blocks until its own deletion has started. Choice (docs/choices.md): a child that is being
+#: deleted no longer blocks its parent (public notebooks delete the parent right after the child).
+UNTIL_DELETING: Container[str] = _AllBut(DELETING)
+#: Blocks in every status: only once it is gone does it let the resource go.
+UNTIL_GONE: Container[str] = _AllBut(())
+#: Never blocks by itself: a level through which the blockers ``within`` it are reached.
+NEVER: Container[str] = frozenset()
+
+#: Where a :class:`Blocker`'s resources are listed, relative to the resource it is declared
+#: for: under that resource, under that resource's own parent, or anywhere in the region.
+Where = Literal["children", "siblings", "region"]
+#: The parent/child rule's wording: "Cannot delete <what> <arn>: <name> <arn> must be deleted first."
+DELETE_FIRST = "must be deleted first"
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """Resources of one kind that keep another resource from being deleted.
+
+    Each delete states its blockers as a tuple of these, checked by :func:`require_no_blockers`.
+    ``why`` ends the refusal's message; ``{status}`` in it is the blocking resource's status.
+    ``when`` narrows which resources block: ``when(deleted, candidate, now)``. ``within`` are
+    blockers listed under each resource of this kind (found through it, whatever its status).
     """
-    for kind, child_name in kinds:
-        for child in backend.collection(kind).live(now, parent.arn):
-            if child.status(now) not in DELETING:
-                raise ResourceInUseException(
-                    f"Cannot delete {what} {parent.arn}: {child_name} {child.arn} must be deleted first."
-                )
+
+    kind: str
+    name: str
+    why: str = DELETE_FIRST
+    statuses: Container[str] = UNTIL_DELETING
+    where: Where = "children"
+    when: Callable[[Any, Any, float], bool] | None = None
+    within: tuple[Blocker, ...] = ()
+
+
+def require_no_blockers(
+    backend: RegionBackend, resource: Resource, blockers: Iterable[Blocker], now: float, what: str
+) -> None:
+    """``ResourceInUseException`` naming the first resource of ``blockers`` that still needs ``resource``.
+
+    Blockers are checked in order and each kind's resources in creation order, the blockers
+    ``within`` a resource right after it; resources are found through the per-parent indexes.
+    The message reads "Cannot delete <what> <arn>: <name> <blocking arn> <why>.".
+    """
+    found = _first_blocking(backend, resource, resource, blockers, now)
+    if found is not None:
+        blocker, candidate, status = found
+        why = blocker.why.format(status=status)
+        raise ResourceInUseException(
+            f"Cannot delete {what} {resource.arn}: {blocker.name} {candidate.arn} {why}."
+        )
+
+
+def _first_blocking(
+    backend: RegionBackend, deleted: Resource, anchor: Resource, blockers: Iterable[Blocker], now: float
+) -> tuple[Blocker, Resource, str] | None:
+    """The first (blocker, resource, status) that blocks deleting ``deleted``; ``anchor`` places ``where``."""
+    for blocker in blockers:
+        where = blocker.where
+        scope = anchor.arn if where == "children" else anchor.parent_arn() if where == "siblings" else None
+        for candidate in backend.collection(blocker.kind).live(now, scope):
+            status = candidate.status(now)
+            if status in blocker.statuses and (blocker.when is None or blocker.when(deleted, candidate, now)):
+                return blocker, candidate, status
+            if blocker.within:
+                found = _first_blocking(backend, deleted, candidate, blocker.within, now)
+                if found is not None:
+                    return found
+    return None
 
 
 def start_deletion(
-    backend: RegionBackend, resource: Resource, kind: str, now: float, *, with_in_progress: bool = True
+    backend: RegionBackend,
+    resource: Resource,
+    kind: str,
+    now: float,
+    *,
+    with_in_progress: bool = True,
+    taking: Iterable[str] = (),
 ) -> float:
-    """Move ``resource`` into its deletion phases; returns when it will be gone."""
+    """Move ``resource`` into its deletion phases; returns when it will be gone.
+
+    ``taking`` are kinds of its children that have no delete API of their own: they are
+    gone when it is (not found from then on), whatever their status.
+    """
     total = backend.duration(f"{kind}_delete")
     pending = total * PENDING_SHARE
     phases: list[tuple[str, float]] = [(DELETE_PENDING, 0.0)]
@@ -158,16 +238,72 @@ def start_deletion(
     phases.append((GONE, total))
     resource.timeline = resource.timeline.then(now, phases)
     backend.collection(kind).mark_deleting(resource)
-    return now + total
+    gone_at = now + total
+    for child_kind in taking:
+        for child in backend.collection(child_kind).live(now, resource.arn):
+            child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
+    return gone_at
 
 
-def timestamps(resource: Resource, now: float) -> dict[str, Any]:
-    """``creationDateTime`` and ``lastUpdatedDateTime`` as botocore would parse them."""
-    created = resource.created
-    return {
-        "creationDateTime": to_datetime(created),
-        "lastUpdatedDateTime": to_datetime(last_updated(created, resource.timeline, now)),
-    }
+def status_fields(
+    fields: dict[str, Any],
+    item: Tracked,
+    now: float,
+    status: str | None = None,
+    *,
+    failed: str | None = CREATE_FAILED,
+    updated: float | None = None,
+    failure_first: bool = False,
+) -> str:
+    """Add ``status``, ``creationDateTime``, ``lastUpdatedDateTime`` and ``failureReason`` to ``fields``.
+
+    They are added in that order, after what ``fields`` holds; returns the status at ``now``.
+
+    * ``status``: the status when the caller has read it and placed it itself (its shape puts
+      other members between the status and the times); it is then not added again.
+    * ``failed``: the status in which ``failureReason`` is reported (``None``: never, for
+      shapes without the member).
+    * ``updated``: ``lastUpdatedDateTime`` when the resource's own rules decide it; by default
+      the start of the current phase (:func:`last_updated`).
+    * ``failure_first``: ``failureReason`` before the times (SolutionVersion, Campaign).
+
+    Datetimes are those botocore would parse. Written into ``fields`` directly: every described
+    and every listed resource comes through here, so no dict is built only to be merged.
+    """
+    timeline = item.timeline
+    if status is None:
+        status = fields["status"] = timeline.status(now)
+    reason = item.failure_reason if status == failed else None
+    if reason is not None and failure_first:
+        fields["failureReason"] = reason
+    created = item.created
+    fields["creationDateTime"] = to_datetime(created)
+    fields["lastUpdatedDateTime"] = to_datetime(
+        last_updated(created, timeline, now) if updated is None else updated
+    )
+    if reason is not None and not failure_first:
+        fields["failureReason"] = reason
+    return status
+
+
+def time_fields(fields: dict[str, Any], item: Tracked, now: float) -> None:
+    """Add ``creationDateTime`` and ``lastUpdatedDateTime`` alone (as :func:`status_fields`).
+
+    For shapes that have no status (schemas) or put members of their own between the times
+    and the status or failure reason (filters).
+    """
+    created = item.created
+    fields["creationDateTime"] = to_datetime(created)
+    fields["lastUpdatedDateTime"] = to_datetime(last_updated(created, item.timeline, now))
+
+
+def failure_field(fields: dict[str, Any], item: Tracked, status: str) -> None:
+    """Add ``failureReason`` alone (as :func:`status_fields`), when ``item`` is CREATE FAILED.
+
+    For shapes that put members of their own between the times and the failure reason.
+    """
+    if item.failure_reason is not None and status == CREATE_FAILED:
+        fields["failureReason"] = item.failure_reason
 
 
 def last_updated(created: float, timeline: Timeline, now: float) -> float:
@@ -182,39 +318,111 @@ def last_updated(created: float, timeline: Timeline, now: float) -> float:
     return changed if changed > created else created
 
 
-def failure(resource: Resource, status: str) -> dict[str, str]:
-    """``failureReason`` when the resource failed, else nothing."""
-    if resource.failure_reason is not None and status == CREATE_FAILED:
-        return {"failureReason": resource.failure_reason}
-    return {}
+#: What answers one operation: the region's backend and the request's parameters in, the output out.
+Handler = Callable[[RegionBackend, Mapping[str, Any]], dict[str, Any]]
+
+
+def describer(kind: str, arn_key: str, key: str, render: Callable[[R, float], dict[str, Any]]) -> Handler:
+    """The Describe* handler of ``kind``: ``{key: render(resource, now)}`` for ``params[arn_key]``.
+
+    ``ResourceNotFoundException`` if the region has no such resource of ``kind``.
+    """
+
+    def describe(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+        now = backend.clock.time()
+        resource: R = backend.collection(kind).get(params[arn_key], now)
+        return {key: render(resource, now)}
+
+    return describe
+
+
+def lister(
+    kind: str,
+    key: str,
+    operation: str,
+    render: Callable[[R, float], dict[str, Any]],
+    *,
+    parent_key: str | None = None,
+    parent_kind: str | None = None,
+    keep: Callable[[R, float], bool] | None = None,
+    newest_first: bool = False,
+) -> Handler:
+    """The List* handler of ``kind``: :func:`list_output` with these arguments."""
+
+    def list_resources(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+        return list_output(
+            backend,
+            params,
+            kind,
+            key,
+            operation,
+            render,
+            parent_key=parent_key,
+            parent_kind=parent_kind,
+            keep=keep,
+            newest_first=newest_first,
+        )
+
+    return list_resources
+
+
+def deleter(kind: str, arn_key: str, what: str, blockers: tuple[Blocker, ...] = ()) -> Handler:
+    """The Delete* handler of a ``kind`` whose deletion has no rules but the shared ones.
+
+    The resource must be deletable (:func:`require_deletable`, ``what`` names it) and nothing
+    of ``blockers`` may still need it (:func:`require_no_blockers`); then its deletion starts.
+    """
+    subject = what.lower()
+
+    def delete(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+        now = backend.clock.time()
+        resource = backend.collection(kind).get(params[arn_key], now)
+        require_deletable(resource, now, what)
+        require_no_blockers(backend, resource, blockers, now, subject)
+        start_deletion(backend, resource, kind, now)
+        return {}
+
+    return delete
 
 
 def list_output(
-    key: str,
-    collection: Collection[R],
+    backend: RegionBackend,
     params: Mapping[str, Any],
-    listing: str,
+    kind: str,
+    key: str,
+    operation: str,
     render: Callable[[R, float], dict[str, Any]],
-    now: float,
     *,
-    parent: str | None = None,
-    keep: Callable[[R], bool] | None = None,
+    parent_key: str | None = None,
+    parent_kind: str | None = None,
+    keep: Callable[[R, float], bool] | None = None,
     newest_first: bool = False,
 ) -> dict[str, Any]:
-    """A List* output: one page of live resources rendered as summaries, plus ``nextToken``.
+    """A List* output: one page of live resources of ``kind`` rendered as summaries, plus ``nextToken``.
 
-    ``listing`` identifies the operation and its filter so a token cannot be replayed on
-    another listing; ``parent`` narrows to the children of one resource (indexed, so a page
-    costs the same whatever the total).
+    ``parent_key`` names the request member that narrows the listing to the children of one
+    resource (indexed, so a page costs the same whatever the total); with ``parent_kind``
+    that resource must exist (``ResourceNotFoundException``). Tokens carry the operation and
+    its filter, so a token cannot be replayed on another listing. ``keep(resource, now)``
+    filters further.
     """
+    now = backend.clock.time()
+    parent: str | None = None
+    listing = operation
+    if parent_key is not None:
+        parent = params.get(parent_key) or None
+        listing = f"{operation}|{parent or ''}"
+        if parent is not None and parent_kind is not None:
+            backend.collection(parent_kind).get(parent, now)
 
     def wanted(resource: R) -> bool:
         # GONE is only ever a timeline's last phase: one look at the end instead of a search.
         timeline = resource.timeline
         if timeline.statuses[-1] is GONE and timeline.starts[-1] <= now:
             return False
-        return keep is None or keep(resource)
+        return keep is None or keep(resource, now)
 
+    collection: Collection[R] = backend.collection(kind)
     page, token = paginate(collection.listed(parent), params, listing, wanted, newest_first=newest_first)
     output: dict[str, Any] = {key: [render(resource, now) for resource in page]}
     if token:

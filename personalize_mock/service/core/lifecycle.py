@@ -12,6 +12,7 @@ The final phase of a deletion is :data:`GONE`: the resource then no longer exist
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 # The real service's status strings: a space between verb and phase, IN_PROGRESS keeps its
 # underscore (behaviour reference §3.1).
@@ -95,3 +96,16 @@ class Timeline:
     def __repr__(self) -> str:
         phases = ", ".join(f"{s}@{t:.3f}" for s, t in zip(self.statuses, self.starts, strict=True))
         return f"Timeline({phases})"
+
+
+class Tracked(Protocol):
+    """Anything with a creation stamp, a timeline and a failure reason: a resource or an update."""
+
+    @property
+    def created(self) -> float: ...
+
+    @property
+    def timeline(self) -> Timeline: ...
+
+    @property
+    def failure_reason(self) -> str | None: ...

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from personalize_mock.errors import ResourceNotFoundException
-from personalize_mock.service.core.lifecycle import GONE, Timeline
+from personalize_mock.service.core.lifecycle import GONE, Timeline, Tracked
 
 if TYPE_CHECKING:
     from personalize_mock.clock import SimulatedClock
@@ -47,6 +47,26 @@ class Resource:
     def settles_at(self) -> float:
         """When nothing started on this resource is in flight any more (``settle()``)."""
         return self.timeline.settles_at
+
+
+class UpdatableResource(Resource):
+    """A resource whose updates run a lifecycle of their own, reported beside its status.
+
+    ``update`` is the latest one (an earlier one, finished, is folded into the resource);
+    nothing is settled until both the resource's timeline and the update's are.
+    """
+
+    __slots__ = ("update",)
+
+    def __init__(self, arn: str, name: str, seq: int, created: float, timeline: Timeline) -> None:
+        super().__init__(arn, name, seq, created, timeline)
+        self.update: Tracked | None = None
+
+    def settles_at(self) -> float:
+        update = self.update
+        if update is None:
+            return self.timeline.settles_at
+        return max(self.timeline.settles_at, update.timeline.settles_at)
 
 
 R = TypeVar("R", bound=Resource)

@@ -14,11 +14,11 @@ from typing import Any
 from personalize_mock.errors import LimitExceededException, ResourceNotFoundException
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
-    list_output,
+    lister,
     require_active,
     require_unused_arn,
+    status_fields,
     tags_from,
-    timestamps,
     work_start,
 )
 from personalize_mock.service.core.lifecycle import GONE, Timeline
@@ -106,20 +106,17 @@ def create_data_deletion_job(backend: RegionBackend, params: Mapping[str, Any]) 
 
 
 def _summary(job: DataDeletionJob, now: float) -> dict[str, Any]:
-    status = job.status(now)
     summary: dict[str, Any] = {
         "dataDeletionJobArn": job.arn,
         "datasetGroupArn": job.group.arn,
         "jobName": job.name,
-        "status": status,
     }
-    summary.update(timestamps(job, now))
-    if status == FAILED and job.failure_reason is not None:
-        summary["failureReason"] = job.failure_reason
+    status_fields(summary, job, now, failed=FAILED)
     return summary
 
 
 def describe_data_deletion_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    # Found through _find rather than a describer: a job whose dataset group is gone is gone.
     now = backend.clock.time()
     arn = params["dataDeletionJobArn"]
     job = _find(backend, arn, now)
@@ -134,18 +131,16 @@ def describe_data_deletion_job(backend: RegionBackend, params: Mapping[str, Any]
     return {"dataDeletionJob": detail}
 
 
-def list_data_deletion_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListDataDeletionJobs|{group_arn or ''}"
-    return list_output(
-        "dataDeletionJobs",
-        deletion_jobs(backend),
-        params,
-        listing,
-        _summary,
-        now,
-        parent=group_arn,
-        keep=lambda job: not job.orphaned(now),
-        newest_first=True,
-    )
+def _listed(job: DataDeletionJob, now: float) -> bool:
+    return not job.orphaned(now)
+
+
+list_data_deletion_jobs = lister(
+    KIND,
+    "dataDeletionJobs",
+    "ListDataDeletionJobs",
+    _summary,
+    parent_key="datasetGroupArn",
+    keep=_listed,
+    newest_first=True,
+)

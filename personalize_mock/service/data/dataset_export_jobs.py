@@ -7,13 +7,13 @@ from typing import Any
 
 from personalize_mock.errors import InvalidInputException
 from personalize_mock.service.core.common import (
-    failure,
-    list_output,
+    describer,
+    lister,
     new_timeline,
     require_active,
     require_unused_arn,
+    status_fields,
     tags_from,
-    timestamps,
 )
 from personalize_mock.service.core.lifecycle import Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -75,16 +75,12 @@ def create_dataset_export_job(backend: RegionBackend, params: Mapping[str, Any])
 
 
 def _summary(job: DatasetExportJob, now: float) -> dict[str, Any]:
-    status = job.status(now)
-    summary: dict[str, Any] = {"datasetExportJobArn": job.arn, "jobName": job.name, "status": status}
-    summary.update(timestamps(job, now))
-    summary.update(failure(job, status))
+    summary: dict[str, Any] = {"datasetExportJobArn": job.arn, "jobName": job.name}
+    status_fields(summary, job, now)
     return summary
 
 
-def describe_dataset_export_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    job = export_jobs(backend).get(params["datasetExportJobArn"], now)
+def _detail(job: DatasetExportJob, now: float) -> dict[str, Any]:
     status = job.status(now)
     detail: dict[str, Any] = {
         "jobName": job.name,
@@ -95,15 +91,13 @@ def describe_dataset_export_job(backend: RegionBackend, params: Mapping[str, Any
         "status": status,
         "jobOutput": job.job_output,
     }
-    detail.update(timestamps(job, now))
-    detail.update(failure(job, status))
-    return {"datasetExportJob": detail}
+    status_fields(detail, job, now, status)
+    return detail
 
 
-def list_dataset_export_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    dataset_arn = params.get("datasetArn")
-    listing = f"ListDatasetExportJobs|{dataset_arn or ''}"
-    return list_output(
-        "datasetExportJobs", export_jobs(backend), params, listing, _summary, now, parent=dataset_arn
-    )
+describe_dataset_export_job = describer(KIND, "datasetExportJobArn", "datasetExportJob", _detail)
+
+
+list_dataset_export_jobs = lister(
+    KIND, "datasetExportJobs", "ListDatasetExportJobs", _summary, parent_key="datasetArn"
+)

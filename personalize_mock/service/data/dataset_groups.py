@@ -7,31 +7,32 @@ from typing import Any
 
 from personalize_mock.errors import InvalidInputException
 from personalize_mock.service.core.common import (
+    Blocker,
     active_quota_message,
     check_quota,
-    failure,
-    list_output,
+    describer,
+    lister,
     new_timeline,
     require_deletable,
-    require_no_children,
+    require_no_blockers,
     require_unused_arn,
     start_deletion,
+    status_fields,
     tags_from,
-    timestamps,
 )
 from personalize_mock.service.core.lifecycle import DELETE_PENDING, DELETING, GONE, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
 
 KIND = "dataset_group"
 ARN_TYPE = "dataset-group"
-#: Children that block a dataset group's deletion (kind, readable name): event trackers,
-#: solutions and datasets (API_DeleteDatasetGroup), recommenders (the guide's cleanup page,
-#: https://docs.aws.amazon.com/personalize/latest/dg/gs-cleanup.html, for Domain groups).
-CHILD_KINDS = (
-    ("event_tracker", "event tracker"),
-    ("solution", "solution"),
-    ("dataset", "dataset"),
-    ("recommender", "recommender"),
+#: Children that block a dataset group's deletion until their own deletion has started: event
+#: trackers, solutions and datasets (API_DeleteDatasetGroup), recommenders (the guide's cleanup
+#: page, https://docs.aws.amazon.com/personalize/latest/dg/gs-cleanup.html, for Domain groups).
+BLOCKERS = (
+    Blocker("event_tracker", "event tracker"),
+    Blocker("solution", "solution"),
+    Blocker("dataset", "dataset"),
+    Blocker("recommender", "recommender"),
 )
 #: Children that do not block it and are deleted with it: filters and metric attributions.
 DEPENDENT_KINDS = ("filter", "metric_attribution")
@@ -82,33 +83,30 @@ def create_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
 
 
 def _summary(group: DatasetGroup, now: float) -> dict[str, Any]:
-    status = group.status(now)
-    summary: dict[str, Any] = {"name": group.name, "datasetGroupArn": group.arn, "status": status}
-    summary.update(timestamps(group, now))
-    summary.update(failure(group, status))
+    summary: dict[str, Any] = {"name": group.name, "datasetGroupArn": group.arn}
+    status_fields(summary, group, now)
     if group.domain:
         summary["domain"] = group.domain
     return summary
 
 
-def describe_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group = dataset_groups(backend).get(params["datasetGroupArn"], now)
+def _detail(group: DatasetGroup, now: float) -> dict[str, Any]:
     detail = _summary(group, now)
     if group.role_arn:
         detail["roleArn"] = group.role_arn
     if group.kms_key_arn:
         detail["kmsKeyArn"] = group.kms_key_arn
-    return {"datasetGroup": detail}
+    return detail
 
 
-def list_dataset_groups(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    return list_output("datasetGroups", dataset_groups(backend), params, "ListDatasetGroups", _summary, now)
+describe_dataset_group = describer(KIND, "datasetGroupArn", "datasetGroup", _detail)
+
+
+list_dataset_groups = lister(KIND, "datasetGroups", "ListDatasetGroups", _summary)
 
 
 def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    """DeleteDatasetGroup: refused while one of :data:`CHILD_KINDS` is not being deleted.
+    """DeleteDatasetGroup: refused while one of :data:`BLOCKERS` is not being deleted.
 
     Choice (docs/choices.md): filters and metric attributions, which no page names as
     blockers, go with the group: DELETE PENDING at once, not found once the group is gone.
@@ -116,7 +114,7 @@ def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
     now = backend.clock.time()
     group = dataset_groups(backend).get(params["datasetGroupArn"], now)
     require_deletable(group, now, "Dataset group")
-    require_no_children(backend, group, CHILD_KINDS, now, "dataset group")
+    require_no_blockers(backend, group, BLOCKERS, now, "dataset group")
     # The model documents only DELETE PENDING for dataset groups (behaviour reference §3.2).
     gone_at = start_deletion(backend, group, KIND, now, with_in_progress=False)
     for kind in DEPENDENT_KINDS:

@@ -21,14 +21,14 @@ from typing import Any
 from personalize_mock.errors import InvalidInputException, LimitExceededException
 from personalize_mock.service.core import s3_access
 from personalize_mock.service.core.common import (
-    failure,
+    describer,
     in_flight_message,
-    list_output,
+    lister,
     new_timeline,
     require_active,
     require_unused_arn,
+    status_fields,
     tags_from,
-    timestamps,
 )
 from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FAIL_FLOW, CREATING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -150,18 +150,13 @@ def read_import(
 
 
 def _summary(job: DatasetImportJob, now: float) -> dict[str, Any]:
-    status = job.status(now)
-    summary: dict[str, Any] = {"datasetImportJobArn": job.arn, "jobName": job.name, "status": status}
-    summary.update(timestamps(job, now))
-    summary.update(failure(job, status))
+    summary: dict[str, Any] = {"datasetImportJobArn": job.arn, "jobName": job.name}
+    status_fields(summary, job, now)
     summary["importMode"] = job.import_mode
     return summary
 
 
-def describe_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    job = import_jobs(backend).get(params["datasetImportJobArn"], now)
-    status = job.status(now)
+def _detail(job: DatasetImportJob, now: float) -> dict[str, Any]:
     detail: dict[str, Any] = {
         "jobName": job.name,
         "datasetImportJobArn": job.arn,
@@ -170,19 +165,16 @@ def describe_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any
     }
     if job.role_arn:
         detail["roleArn"] = job.role_arn
-    detail["status"] = status
-    detail.update(timestamps(job, now))
-    detail.update(failure(job, status))
+    status_fields(detail, job, now)
     detail["importMode"] = job.import_mode
     if job.publish_metrics is not None:
         detail["publishAttributionMetricsToS3"] = job.publish_metrics
-    return {"datasetImportJob": detail}
+    return detail
 
 
-def list_dataset_import_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    dataset_arn = params.get("datasetArn")
-    listing = f"ListDatasetImportJobs|{dataset_arn or ''}"
-    return list_output(
-        "datasetImportJobs", import_jobs(backend), params, listing, _summary, now, parent=dataset_arn
-    )
+describe_dataset_import_job = describer(KIND, "datasetImportJobArn", "datasetImportJob", _detail)
+
+
+list_dataset_import_jobs = lister(
+    KIND, "datasetImportJobs", "ListDatasetImportJobs", _summary, parent_key="datasetArn"
+)

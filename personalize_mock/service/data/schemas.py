@@ -15,11 +15,14 @@ from typing import Any
 
 from personalize_mock.errors import InvalidInputException, ResourceInUseException
 from personalize_mock.service.core.common import (
+    UNTIL_GONE,
+    Blocker,
     check_quota,
-    list_output,
+    deleter,
+    describer,
+    lister,
     require_unused_arn,
-    start_deletion,
-    timestamps,
+    time_fields,
 )
 from personalize_mock.service.core.lifecycle import ACTIVE, DELETING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -138,41 +141,44 @@ def create_schema(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
 
 def _summary(schema: Schema, now: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"name": schema.name, "schemaArn": schema.arn}
-    summary.update(timestamps(schema, now))
+    # A schema has no status (behaviour reference §3.2): its times alone.
+    time_fields(summary, schema, now)
     if schema.domain:
         summary["domain"] = schema.domain
     return summary
 
 
-def describe_schema(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    schema = schemas(backend).get(params["schemaArn"], now)
+def _detail(schema: Schema, now: float) -> dict[str, Any]:
     detail = _summary(schema, now)
     detail["schema"] = schema.text
-    return {"schema": detail}
+    return detail
 
 
-def list_schemas(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    return list_output("schemas", schemas(backend), params, "ListSchemas", _summary, now)
+describe_schema = describer(KIND, "schemaArn", "schema", _detail)
 
 
-def delete_schema(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    schema = schemas(backend).get(params["schemaArn"], now)
-    if schema.status(now) in DELETING:
-        raise ResourceInUseException(f"Schema {schema.arn} is already being deleted.")
-    # Choice (docs/choices.md): a dataset blocks its schema's deletion until it is gone, even
-    # while it is being deleted (AWS cleanup code retries DeleteSchema on exactly this).
-    # Datasets sit above schemas (they import this module): found by kind through the store.
-    dataset = next(
-        (each for each in backend.collection("dataset").live(now) if schema.arn in each.schema_arns(now)),
-        None,
-    )
-    if dataset is not None:
-        raise ResourceInUseException(
-            f"Cannot delete schema {schema.arn}: dataset {dataset.arn} uses it; delete the dataset "
-            "and wait until it is gone first."
-        )
-    start_deletion(backend, schema, KIND, now)
-    return {}
+list_schemas = lister(KIND, "schemas", "ListSchemas", _summary)
+
+
+def _uses(schema: Schema, dataset: Any, now: float) -> bool:
+    return schema.arn in dataset.schema_arns(now)
+
+
+#: What blocks DeleteSchema. Choice (docs/choices.md): a dataset blocks its schema's deletion
+#: until it is gone, even while it is being deleted (AWS cleanup code retries DeleteSchema on
+#: exactly this). Datasets sit above schemas (they import this module): named by kind.
+BLOCKERS = (
+    Blocker(
+        "dataset",
+        "dataset",
+        "uses it; delete the dataset and wait until it is gone first",
+        UNTIL_GONE,
+        where="region",
+        when=_uses,
+    ),
+)
+
+
+# A schema is ACTIVE from its creation until its deletion starts, so the shared rule refuses
+# it only while it is being deleted ("Schema <arn> is already being deleted.").
+delete_schema = deleter(KIND, "schemaArn", "Schema", BLOCKERS)

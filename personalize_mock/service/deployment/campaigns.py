@@ -14,12 +14,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from personalize_mock.clock import to_datetime
 from personalize_mock.errors import InvalidInputException, ResourceInUseException
 from personalize_mock.service.core.common import (
     active_quota_message,
     check_quota,
-    failure,
     list_output,
     new_timeline,
     require_active,
@@ -27,10 +25,11 @@ from personalize_mock.service.core.common import (
     require_status,
     require_unused_arn,
     start_deletion,
+    status_fields,
     tags_from,
 )
 from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FAILED, Timeline
-from personalize_mock.service.core.store import Collection, RegionBackend, Resource
+from personalize_mock.service.core.store import Collection, RegionBackend, UpdatableResource
 from personalize_mock.service.deployment.deployment_updates import DeploymentUpdate
 from personalize_mock.service.training.solution_model import Solution, get_solution, solutions
 from personalize_mock.service.training.solution_versions import FULL_TRAININGS, SolutionVersion, versions
@@ -68,8 +67,10 @@ class CampaignUpdate(DeploymentUpdate):
         self.deployment = deployment
 
 
-class Campaign(Resource):
-    __slots__ = ("deployed_since", "deployment", "solution", "update")
+class Campaign(UpdatableResource):
+    __slots__ = ("deployed_since", "deployment", "solution")
+    #: The latest CampaignUpdate (the slot and its ``None`` start are UpdatableResource's).
+    update: CampaignUpdate | None
 
     def __init__(
         self,
@@ -86,15 +87,9 @@ class Campaign(Resource):
         #: The deployment in force until ``update`` applies, and since when.
         self.deployment = deployment
         self.deployed_since = created
-        self.update: CampaignUpdate | None = None
 
     def parent_arn(self) -> str:
         return self.solution.arn
-
-    def settles_at(self) -> float:
-        if self.update is None:
-            return self.timeline.settles_at
-        return max(self.timeline.settles_at, self.update.timeline.settles_at)
 
     def deployment_at(self, now: float) -> tuple[Deployment, float]:
         """The deployment in force at ``now`` and when it took effect."""
@@ -239,7 +234,7 @@ def _update_summary(update: CampaignUpdate, now: float) -> dict[str, Any]:
     }
     if deployment.config is not None:
         summary["campaignConfig"] = deployment.config
-    summary.update(update.report(now))
+    update.report(summary, now)
     return summary
 
 
@@ -251,9 +246,9 @@ def _in_force(backend: RegionBackend, campaign: Campaign, now: float) -> tuple[D
 
 
 def describe_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    # Not a describer: what the campaign serves depends on its solution's versions.
     now = backend.clock.time()
     campaign = get_campaign(backend, params["campaignArn"], now)
-    status = campaign.status(now)
     deployment, version_arn, last_updated = _in_force(backend, campaign, now)
     detail: dict[str, Any] = {
         "name": campaign.name,
@@ -263,36 +258,19 @@ def describe_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict
     }
     if deployment.config is not None:
         detail["campaignConfig"] = deployment.config
-    detail["status"] = status
-    detail.update(failure(campaign, status))
-    detail["creationDateTime"] = to_datetime(campaign.created)
-    detail["lastUpdatedDateTime"] = to_datetime(last_updated)
+    status_fields(detail, campaign, now, updated=last_updated, failure_first=True)
     if campaign.update is not None:
         detail["latestCampaignUpdate"] = _update_summary(campaign.update, now)
     return {"campaign": detail}
 
 
 def list_campaigns(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    solution_arn = params.get("solutionArn")
-
     def summary(campaign: Campaign, now: float) -> dict[str, Any]:
-        status = campaign.status(now)
-        last_updated = _in_force(backend, campaign, now)[2]
-        output: dict[str, Any] = {
-            "name": campaign.name,
-            "campaignArn": campaign.arn,
-            "status": status,
-            "creationDateTime": to_datetime(campaign.created),
-            "lastUpdatedDateTime": to_datetime(last_updated),
-        }
-        output.update(failure(campaign, status))
+        output: dict[str, Any] = {"name": campaign.name, "campaignArn": campaign.arn}
+        status_fields(output, campaign, now, updated=_in_force(backend, campaign, now)[2])
         return output
 
-    listing = f"ListCampaigns|{solution_arn or ''}"
-    return list_output(
-        "campaigns", campaigns(backend), params, listing, summary, now, parent=solution_arn or None
-    )
+    return list_output(backend, params, KIND, "campaigns", "ListCampaigns", summary, parent_key="solutionArn")
 
 
 def update_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from personalize_mock.clock import to_datetime
 from personalize_mock.options import PENDING_SHARE
-from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FAILED, TERMINAL, Timeline
+from personalize_mock.service.core.common import status_fields
+from personalize_mock.service.core.lifecycle import ACTIVE, TERMINAL, Timeline
 from personalize_mock.service.core.store import RegionBackend
 
 
@@ -48,14 +48,7 @@ class DeploymentUpdate:
         """The resource is being deleted: the update stops where it is and never applies."""
         self.timeline = self.timeline.then(now, [])
 
-    def report(self, now: float) -> dict[str, Any]:
-        """``status``, timestamps and ``failureReason`` of the update summary."""
-        status = self.timeline.status(now)
-        fields: dict[str, Any] = {
-            "status": status,
-            "creationDateTime": to_datetime(self.created),
-            "lastUpdatedDateTime": to_datetime(self.timeline.changed_at(now)),
-        }
-        if self.failure_reason is not None and status == CREATE_FAILED:
-            fields["failureReason"] = self.failure_reason
-        return fields
+    def report(self, fields: dict[str, Any], now: float) -> None:
+        """Add ``status``, the times and ``failureReason`` of the update summary to ``fields``."""
+        # The time its phase began as such (not at millisecond precision, as for a resource).
+        status_fields(fields, self, now, updated=self.timeline.changed_at(now))

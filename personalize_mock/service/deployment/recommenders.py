@@ -18,19 +18,19 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from personalize_mock.clock import to_datetime
 from personalize_mock.errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
     active_quota_message,
     check_quota,
-    failure,
-    list_output,
+    describer,
+    lister,
     new_timeline,
     require_active,
     require_status,
     require_unused_arn,
     start_deletion,
+    status_fields,
     tags_from,
 )
 from personalize_mock.service.core.lifecycle import (
@@ -41,7 +41,7 @@ from personalize_mock.service.core.lifecycle import (
     DELETING,
     Timeline,
 )
-from personalize_mock.service.core.store import Collection, RegionBackend, Resource
+from personalize_mock.service.core.store import Collection, RegionBackend, UpdatableResource
 from personalize_mock.service.data.data_store import INTERACTIONS, ITEMS, group_data
 from personalize_mock.service.data.data_views import data_view
 from personalize_mock.service.data.dataset_groups import get_dataset_group
@@ -108,8 +108,10 @@ class RecommenderUpdate(DeploymentUpdate):
         self.config = config
 
 
-class Recommender(Resource):
-    __slots__ = ("config", "config_since", "dataset_group_arn", "recipe", "recipe_arn", "update")
+class Recommender(UpdatableResource):
+    __slots__ = ("config", "config_since", "dataset_group_arn", "recipe", "recipe_arn")
+    #: The latest RecommenderUpdate (the slot and its ``None`` start are UpdatableResource's).
+    update: RecommenderUpdate | None
 
     def __init__(
         self, arn: str, name: str, seq: int, created: float, timeline: Timeline, recipe: Recipe
@@ -121,15 +123,9 @@ class Recommender(Resource):
         #: The config in force until ``update`` applies, and since when.
         self.config: dict[str, Any] | None = None
         self.config_since = created
-        self.update: RecommenderUpdate | None = None
 
     def parent_arn(self) -> str:
         return self.dataset_group_arn
-
-    def settles_at(self) -> float:
-        if self.update is None:
-            return self.timeline.settles_at
-        return max(self.timeline.settles_at, self.update.timeline.settles_at)
 
     def config_at(self, now: float) -> tuple[dict[str, Any] | None, float]:
         """The ``recommenderConfig`` in force at ``now`` and when it took effect."""
@@ -242,8 +238,8 @@ def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dic
     return {"recommenderArn": arn}
 
 
-def _summary(recommender: Recommender, now: float) -> dict[str, Any]:
-    status = recommender.status(now)
+def _summary(recommender: Recommender, now: float, failed: str | None = None) -> dict[str, Any]:
+    """RecommenderSummary (no failureReason); with ``failed``, the start of Recommender's detail."""
     config, since = recommender.config_at(now)
     summary: dict[str, Any] = {
         "name": recommender.name,
@@ -253,37 +249,29 @@ def _summary(recommender: Recommender, now: float) -> dict[str, Any]:
     }
     if config is not None:
         summary["recommenderConfig"] = config
-    summary["status"] = status
-    summary["creationDateTime"] = to_datetime(recommender.created)
-    summary["lastUpdatedDateTime"] = to_datetime(max(recommender.timeline.changed_at(now), since))
+    updated = max(recommender.timeline.changed_at(now), since)
+    status_fields(summary, recommender, now, failed=failed, updated=updated)
     return summary
 
 
-def describe_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    recommender = get_recommender(backend, params["recommenderArn"], now)
-    detail = _summary(recommender, now)
-    status = detail["status"]
-    detail.update(failure(recommender, status))
+def _detail(recommender: Recommender, now: float) -> dict[str, Any]:
+    detail = _summary(recommender, now, CREATE_FAILED)
     update = recommender.update
     if update is not None:
         latest: dict[str, Any] = {"recommenderConfig": update.config}
-        latest.update(update.report(now))
+        update.report(latest, now)
         detail["latestRecommenderUpdate"] = latest
-    if status not in WITHOUT_METRICS:
+    if detail["status"] not in WITHOUT_METRICS:
         # Deterministic per recommender, like GetSolutionMetrics per version.
         recipe = recommender.recipe
         detail["modelMetrics"] = solution_metrics(recipe.category, recommender.arn, recipe_name=recipe.name)
-    return {"recommender": detail}
+    return detail
 
 
-def list_recommenders(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListRecommenders|{group_arn or ''}"
-    return list_output(
-        "recommenders", recommenders(backend), params, listing, _summary, now, parent=group_arn or None
-    )
+describe_recommender = describer(KIND, "recommenderArn", "recommender", _detail)
+
+
+list_recommenders = lister(KIND, "recommenders", "ListRecommenders", _summary, parent_key="datasetGroupArn")
 
 
 def _require_no_update(recommender: Recommender, now: float) -> None:

@@ -14,13 +14,12 @@ from typing import Any
 from personalize_mock.errors import ResourceAlreadyExistsException
 from personalize_mock.service.core.common import (
     check_quota,
-    list_output,
+    deleter,
+    lister,
     new_timeline,
     require_active,
-    require_deletable,
-    start_deletion,
+    status_fields,
     tags_from,
-    timestamps,
 )
 from personalize_mock.service.core.lifecycle import DELETING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -103,17 +102,14 @@ def create_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) -> d
 
 
 def _summary(tracker: EventTracker, now: float) -> dict[str, Any]:
+    summary: dict[str, Any] = {"name": tracker.name, "eventTrackerArn": tracker.arn}
     # Neither EventTracker nor EventTrackerSummary has a failureReason member [M].
-    summary: dict[str, Any] = {
-        "name": tracker.name,
-        "eventTrackerArn": tracker.arn,
-        "status": tracker.status(now),
-    }
-    summary.update(timestamps(tracker, now))
+    status_fields(summary, tracker, now, failed=None)
     return summary
 
 
 def describe_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    # Not a describer: the detail carries the backend's account id.
     now = backend.clock.time()
     tracker = get_event_tracker(backend, params["eventTrackerArn"], now)
     detail: dict[str, Any] = {
@@ -122,24 +118,14 @@ def describe_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) ->
         "accountId": backend.account_id,
         "trackingId": tracker.tracking_id,
         "datasetGroupArn": tracker.dataset_group_arn,
-        "status": tracker.status(now),
     }
-    detail.update(timestamps(tracker, now))
+    status_fields(detail, tracker, now, failed=None)
     return {"eventTracker": detail}
 
 
-def list_event_trackers(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListEventTrackers|{group_arn or ''}"
-    return list_output(
-        "eventTrackers", event_trackers(backend), params, listing, _summary, now, parent=group_arn
-    )
+list_event_trackers = lister(
+    KIND, "eventTrackers", "ListEventTrackers", _summary, parent_key="datasetGroupArn"
+)
 
 
-def delete_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    tracker = get_event_tracker(backend, params["eventTrackerArn"], now)
-    require_deletable(tracker, now, "Event tracker")
-    start_deletion(backend, tracker, KIND, now)
-    return {}
+delete_event_tracker = deleter(KIND, "eventTrackerArn", "Event tracker")

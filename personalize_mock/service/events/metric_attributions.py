@@ -15,14 +15,13 @@ from personalize_mock.errors import InvalidInputException, ResourceAlreadyExists
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
     check_quota,
-    failure,
-    list_output,
+    deleter,
+    describer,
+    lister,
     new_timeline,
     require_active,
-    require_deletable,
     require_unused_arn,
-    start_deletion,
-    timestamps,
+    status_fields,
 )
 from personalize_mock.service.core.lifecycle import ACTIVE, UPDATE_IN_PROGRESS, UPDATE_PENDING, Timeline
 from personalize_mock.service.core.pagination import paginate
@@ -73,6 +72,19 @@ def metric_attributions(backend: RegionBackend) -> Collection[MetricAttribution]
 def get_metric_attribution(backend: RegionBackend, arn: str, now: float) -> MetricAttribution:
     """The metric attribution ``arn`` (``ResourceNotFoundException`` if it does not exist)."""
     return metric_attributions(backend).get(arn, now)
+
+
+def _named_attribution(backend: RegionBackend, params: Mapping[str, Any], now: float) -> MetricAttribution:
+    """The metric attribution of ``metricAttributionArn``, which the model makes optional.
+
+    Choice (docs/choices.md): UpdateMetricAttribution and ListMetricAttributionMetrics need it
+    (there is nothing to update, and metrics are listed per metric attribution): without it
+    ``InvalidInputException``; unknown, ``ResourceNotFoundException``.
+    """
+    arn = params.get("metricAttributionArn")
+    if not arn:
+        raise InvalidInputException("metricAttributionArn is required.")
+    return get_metric_attribution(backend, arn, now)
 
 
 def _new_metrics(backend: RegionBackend, given: Iterable[Mapping[str, str]]) -> list[Metric]:
@@ -134,43 +146,35 @@ def create_metric_attribution(backend: RegionBackend, params: Mapping[str, Any])
 
 
 def _summary(attribution: MetricAttribution, now: float) -> dict[str, Any]:
-    status = attribution.status(now)
-    summary: dict[str, Any] = {
-        "name": attribution.name,
-        "metricAttributionArn": attribution.arn,
-        "status": status,
-    }
-    summary.update(timestamps(attribution, now))
-    summary.update(failure(attribution, status))
+    summary: dict[str, Any] = {"name": attribution.name, "metricAttributionArn": attribution.arn}
+    status_fields(summary, attribution, now)
     return summary
 
 
-def describe_metric_attribution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    attribution = get_metric_attribution(backend, params["metricAttributionArn"], now)
+def _detail(attribution: MetricAttribution, now: float) -> dict[str, Any]:
     detail = _summary(attribution, now)
     detail["datasetGroupArn"] = attribution.dataset_group_arn
     detail["metricsOutputConfig"] = attribution.output_config
-    return {"metricAttribution": detail}
+    return detail
 
 
-def list_metric_attributions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListMetricAttributions|{group_arn or ''}"
-    return list_output(
-        "metricAttributions", metric_attributions(backend), params, listing, _summary, now, parent=group_arn
-    )
+describe_metric_attribution = describer(KIND, "metricAttributionArn", "metricAttribution", _detail)
+
+
+list_metric_attributions = lister(
+    KIND,
+    "metricAttributions",
+    "ListMetricAttributions",
+    _summary,
+    parent_key="datasetGroupArn",
+)
 
 
 def update_metric_attribution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
-    arn = params.get("metricAttributionArn")
-    # Optional in the model (behaviour reference §1.1 quirks), but there is nothing to update
-    # without it.
-    if not arn:
-        raise InvalidInputException("metricAttributionArn is required.")
-    attribution = get_metric_attribution(backend, arn, now)
+    # Optional in the model (behaviour reference §1.1 quirks).
+    attribution = _named_attribution(backend, params, now)
+    arn = attribution.arn
     require_active(attribution, now, "Metric attribution")
     add = params.get("addMetrics") or []
     remove = params.get("removeMetrics") or []
@@ -208,24 +212,14 @@ def update_metric_attribution(backend: RegionBackend, params: Mapping[str, Any])
     return {"metricAttributionArn": arn}
 
 
-def delete_metric_attribution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    attribution = get_metric_attribution(backend, params["metricAttributionArn"], now)
-    require_deletable(attribution, now, "Metric attribution")
-    start_deletion(backend, attribution, KIND, now)
-    return {}
+delete_metric_attribution = deleter(KIND, "metricAttributionArn", "Metric attribution")
 
 
 def list_metric_attribution_metrics(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
-    arn = params.get("metricAttributionArn")
-    # Choice (docs/choices.md): the ARN is optional in the model, but metrics are listed per
-    # metric attribution; without it → InvalidInputException, unknown → ResourceNotFoundException.
-    if not arn:
-        raise InvalidInputException("metricAttributionArn is required.")
-    attribution = get_metric_attribution(backend, arn, now)
+    attribution = _named_attribution(backend, params, now)
     page, token = paginate(
-        attribution.metrics, params, f"ListMetricAttributionMetrics|{arn}", lambda metric: True
+        attribution.metrics, params, f"ListMetricAttributionMetrics|{attribution.arn}", lambda metric: True
     )
     output: dict[str, Any] = {"metrics": [metric.as_dict() for metric in page]}
     if token:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from personalize_mock.errors import InvalidInputException
-from personalize_mock.service.core.common import list_output, require_unused_arn, tags_from
+from personalize_mock.service.core.common import describer, lister, require_unused_arn, tags_from
 from personalize_mock.service.core.lifecycle import ACTIVE, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend
 from personalize_mock.service.inference import batch_output
@@ -115,33 +115,28 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
 
 def _summary(job: BatchInferenceJob, now: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"batchInferenceJobArn": job.arn}
-    summary.update(summary_fields(job, now))
+    summary_fields(summary, job, now)
     summary["batchInferenceJobMode"] = job.mode
     return summary
 
 
-def describe_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    job = batch_inference_jobs(backend).get(params["batchInferenceJobArn"], now)
+def _detail(job: BatchInferenceJob, now: float) -> dict[str, Any]:
     detail = _summary(job, now)
-    detail.update(detail_fields(job))
+    detail_fields(detail, job)
     if job.config is not None:
         detail["batchInferenceJobConfig"] = job.config
     if job.theme_config is not None:
         detail["themeGenerationConfig"] = job.theme_config
-    return {"batchInferenceJob": detail}
+    return detail
 
 
-def list_batch_inference_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    version_arn = params.get("solutionVersionArn")
-    listing = f"ListBatchInferenceJobs|{version_arn or ''}"
-    return list_output(
-        "batchInferenceJobs",
-        batch_inference_jobs(backend),
-        params,
-        listing,
-        _summary,
-        now,
-        parent=version_arn,
-    )
+describe_batch_inference_job = describer(KIND, "batchInferenceJobArn", "batchInferenceJob", _detail)
+
+
+list_batch_inference_jobs = lister(
+    KIND,
+    "batchInferenceJobs",
+    "ListBatchInferenceJobs",
+    _summary,
+    parent_key="solutionVersionArn",
+)

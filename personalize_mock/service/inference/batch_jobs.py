@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from personalize_mock.errors import InvalidInputException, LimitExceededException, ResourceInUseException
-from personalize_mock.service.core.common import failure, in_flight_message, new_timeline, timestamps
+from personalize_mock.service.core.common import in_flight_message, new_timeline, status_fields
 from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FAIL_FLOW, CREATING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
 from personalize_mock.service.inference.filters import Filter, get_filter
@@ -129,24 +129,19 @@ def fill(job: BatchJob, params: Mapping[str, Any], version: SolutionVersion, cou
     job.role_arn = params["roleArn"]
 
 
-def summary_fields(job: BatchJob, now: float) -> dict[str, Any]:
-    """The fields of both summaries after the ARN: name, status, times, failure, version."""
-    status = job.status(now)
-    fields: dict[str, Any] = {"jobName": job.name, "status": status}
-    fields.update(timestamps(job, now))
-    fields.update(failure(job, status))
+def summary_fields(fields: dict[str, Any], job: BatchJob, now: float) -> None:
+    """Add the fields of both summaries after the ARN: name, status, times, failure, version."""
+    fields["jobName"] = job.name
+    status_fields(fields, job, now)
     fields["solutionVersionArn"] = job.solution_version_arn
-    return fields
 
 
-def detail_fields(job: BatchJob) -> dict[str, Any]:
-    """The request fields both Describe outputs echo."""
-    detail: dict[str, Any] = {}
+def detail_fields(fields: dict[str, Any], job: BatchJob) -> None:
+    """Add the request fields both Describe outputs echo."""
     if job.filter_arn is not None:
-        detail["filterArn"] = job.filter_arn
-    detail["solutionVersionArn"] = job.solution_version_arn
-    detail["numResults"] = job.num_results
-    detail["jobInput"] = job.job_input
-    detail["jobOutput"] = job.job_output
-    detail["roleArn"] = job.role_arn
-    return detail
+        fields["filterArn"] = job.filter_arn
+    fields["solutionVersionArn"] = job.solution_version_arn
+    fields["numResults"] = job.num_results
+    fields["jobInput"] = job.job_input
+    fields["jobOutput"] = job.job_output
+    fields["roleArn"] = job.role_arn

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from personalize_mock.errors import InvalidInputException
-from personalize_mock.service.core.common import list_output, require_unused_arn, tags_from
+from personalize_mock.service.core.common import describer, lister, require_unused_arn, tags_from
 from personalize_mock.service.core.lifecycle import ACTIVE
 from personalize_mock.service.core.store import Collection, RegionBackend
 from personalize_mock.service.inference import batch_output
@@ -83,22 +83,23 @@ def create_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) 
 
 def _summary(job: BatchSegmentJob, now: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"batchSegmentJobArn": job.arn}
-    summary.update(summary_fields(job, now))
+    summary_fields(summary, job, now)
     return summary
 
 
-def describe_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    job = batch_segment_jobs(backend).get(params["batchSegmentJobArn"], now)
+def _detail(job: BatchSegmentJob, now: float) -> dict[str, Any]:
     detail = _summary(job, now)
-    detail.update(detail_fields(job))
-    return {"batchSegmentJob": detail}
+    detail_fields(detail, job)
+    return detail
 
 
-def list_batch_segment_jobs(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    version_arn = params.get("solutionVersionArn")
-    listing = f"ListBatchSegmentJobs|{version_arn or ''}"
-    return list_output(
-        "batchSegmentJobs", batch_segment_jobs(backend), params, listing, _summary, now, parent=version_arn
-    )
+describe_batch_segment_job = describer(KIND, "batchSegmentJobArn", "batchSegmentJob", _detail)
+
+
+list_batch_segment_jobs = lister(
+    KIND,
+    "batchSegmentJobs",
+    "ListBatchSegmentJobs",
+    _summary,
+    parent_key="solutionVersionArn",
+)

@@ -13,15 +13,15 @@ from typing import Any
 from personalize_mock.errors import LimitExceededException
 from personalize_mock.service.core.common import (
     check_quota,
-    failure,
-    list_output,
+    deleter,
+    describer,
+    failure_field,
+    lister,
     new_timeline,
     require_active,
-    require_deletable,
     require_unused_arn,
-    start_deletion,
     tags_from,
-    timestamps,
+    time_fields,
 )
 from personalize_mock.service.core.lifecycle import DELETING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
@@ -117,34 +117,27 @@ def check_columns(backend: RegionBackend, group_arn: str, parsed: FilterExpressi
 
 
 def _summary(item: Filter, now: float) -> dict[str, Any]:
+    # FilterSummary's own order: the times, the dataset group, the failure reason, the status.
     status = item.status(now)
     summary: dict[str, Any] = {"name": item.name, "filterArn": item.arn}
-    summary.update(timestamps(item, now))
+    time_fields(summary, item, now)
     summary["datasetGroupArn"] = item.dataset_group_arn
-    summary.update(failure(item, status))
+    failure_field(summary, item, status)
     summary["status"] = status
     return summary
 
 
-def describe_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    item = get_filter(backend, params["filterArn"], now)
+def _detail(item: Filter, now: float) -> dict[str, Any]:
     detail = _summary(item, now)
     detail["filterExpression"] = item.expression
-    return {"filter": detail}
+    return detail
 
 
-def list_filters(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListFilters|{group_arn or ''}"
-    # The model's one capitalised list key (behaviour reference §1.1 quirks).
-    return list_output("Filters", filters(backend), params, listing, _summary, now, parent=group_arn)
+describe_filter = describer(KIND, "filterArn", "filter", _detail)
 
 
-def delete_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    item = get_filter(backend, params["filterArn"], now)
-    require_deletable(item, now, "Filter")
-    start_deletion(backend, item, KIND, now)
-    return {}
+# The model's one capitalised list key (behaviour reference §1.1 quirks).
+list_filters = lister(KIND, "Filters", "ListFilters", _summary, parent_key="datasetGroupArn")
+
+
+delete_filter = deleter(KIND, "filterArn", "Filter")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from personalize_mock.service.core.lifecycle import ACTIVE, Timeline
-from personalize_mock.service.core.store import Collection, RegionBackend, Resource
+from personalize_mock.service.core.store import Collection, RegionBackend, UpdatableResource
 from personalize_mock.service.training.catalogue import Recipe
 
 KIND = "solution"
@@ -20,8 +20,6 @@ SEMANTIC_SIMILARITY = "aws-semantic-similarity"
 #: solution configuration" (CreateSolution docs). The training schedule is the solution's own
 #: setting (UpdateSolution changes it), so it stays in effect too.
 AUTOML_EVALUATED = frozenset({"autoMLConfig", "autoTrainingConfig"})
-#: Children that block a solution's deletion (kind, readable name).
-CHILD_KINDS = (("campaign", "campaign"),)
 
 
 class SolutionUpdate:
@@ -45,7 +43,7 @@ class SolutionUpdate:
         self.perform_incremental_update: bool | None = None
 
 
-class Solution(Resource):
+class Solution(UpdatableResource):
     __slots__ = (
         "auto_generation",
         "dataset_group_arn",
@@ -58,8 +56,9 @@ class Solution(Resource):
         "recipe_arn",
         "solution_config",
         "unevaluated",
-        "update",
     )
+    #: The latest SolutionUpdate (the slot and its ``None`` start are UpdatableResource's).
+    update: SolutionUpdate | None
 
     def __init__(self, arn: str, name: str, seq: int, created: float, timeline: Timeline) -> None:
         super().__init__(arn, name, seq, created, timeline)
@@ -74,17 +73,11 @@ class Solution(Resource):
         self.solution_config: dict[str, Any] | None = None
         #: solutionConfig sections that training ignores (AutoML: all but AUTOML_EVALUATED).
         self.unevaluated: frozenset[str] = frozenset()
-        self.update: SolutionUpdate | None = None
         #: Bumped whenever the automatic-training schedule is replanned (stale runs are skipped).
         self.auto_generation = 0
 
     def parent_arn(self) -> str:
         return self.dataset_group_arn
-
-    def settles_at(self) -> float:
-        if self.update is None:
-            return self.timeline.settles_at
-        return max(self.timeline.settles_at, self.update.timeline.settles_at)
 
     @property
     def active_at(self) -> float | None:

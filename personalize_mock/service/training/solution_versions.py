@@ -14,11 +14,11 @@ from typing import Any
 from personalize_mock.errors import InvalidInputException, LimitExceededException, ResourceInUseException
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
-    failure,
+    describer,
     in_flight_message,
-    list_output,
+    lister,
+    status_fields,
     tags_from,
-    timestamps,
     work_start,
 )
 from personalize_mock.service.core.lifecycle import (
@@ -35,6 +35,7 @@ from personalize_mock.service.core.store import Collection, RegionBackend, Resou
 from personalize_mock.service.training.catalogue import ALGORITHMS_BY_NAME
 from personalize_mock.service.training.hyperparameters import tuned_hyperparameters
 from personalize_mock.service.training.metrics import solution_metrics
+from personalize_mock.service.training.solution_model import KIND as SOLUTION_KIND
 from personalize_mock.service.training.solution_model import Solution, get_solution
 from personalize_mock.service.training.training_data import (
     NO_NEW_DATA,
@@ -69,15 +70,23 @@ class SolutionVersion(Resource):
     )
 
     def __init__(
-        self, arn: str, name: str, seq: int, created: float, timeline: Timeline, solution: Solution
+        self,
+        arn: str,
+        name: str,
+        seq: int,
+        created: float,
+        timeline: Timeline,
+        solution: Solution,
+        training_config: dict[str, Any],
     ) -> None:
         super().__init__(arn, name, seq, created, timeline)
         self.solution = solution
         # The configuration the version was trained with (UpdateSolution replaces the
         # solution's dict rather than mutating it, so sharing the reference is safe).
         self.solution_config = solution.solution_config
-        #: The sections of it that training evaluated (all but AutoML's unevaluated ones).
-        self.training_config = solution.training_config()
+        #: The sections of it that training evaluated (all but AutoML's unevaluated ones),
+        #: as start_version computed them (computing them again cost ~0.3 µs per version).
+        self.training_config = training_config
         self.training_mode = FULL
         self.training_type = MANUAL
         #: What HPO chose (``tunedHPOParams``), or ``None`` when the solution has no HPO.
@@ -167,7 +176,7 @@ def start_version(
         reason = training_failure(backend, solution, begin, event_selection(solution.event_type, config))
     timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     version = SolutionVersion(
-        arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution
+        arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution, config
     )
     version.failure_reason = reason
     version.training_mode = training_mode
@@ -245,14 +254,11 @@ def _summary(version: SolutionVersion, now: float) -> dict[str, Any]:
         "trainingMode": version.training_mode,
         "trainingType": version.training_type,
     }
-    summary.update(timestamps(version, now))
-    summary.update(failure(version, status))
+    status_fields(summary, version, now, status)
     return summary
 
 
-def describe_solution_version(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    version = versions(backend).get(params["solutionVersionArn"], now)
+def _detail(version: SolutionVersion, now: float) -> dict[str, Any]:
     solution = version.solution
     status = version.status(now)
     detail: dict[str, Any] = {
@@ -276,27 +282,22 @@ def describe_solution_version(backend: RegionBackend, params: Mapping[str, Any])
     detail["trainingMode"] = version.training_mode
     detail["trainingType"] = version.training_type
     detail["status"] = status
-    detail.update(failure(version, status))
-    detail.update(timestamps(version, now))
-    return {"solutionVersion": detail}
+    status_fields(detail, version, now, status, failure_first=True)
+    return detail
 
 
-def list_solution_versions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    solution_arn = params.get("solutionArn")
-    if solution_arn:
-        get_solution(backend, solution_arn, now)
-    listing = f"ListSolutionVersions|{solution_arn or ''}"
-    return list_output(
-        "solutionVersions",
-        versions(backend),
-        params,
-        listing,
-        _summary,
-        now,
-        parent=solution_arn or None,
-        newest_first=NEWEST_FIRST,
-    )
+describe_solution_version = describer(KIND, "solutionVersionArn", "solutionVersion", _detail)
+
+
+list_solution_versions = lister(
+    KIND,
+    "solutionVersions",
+    "ListSolutionVersions",
+    _summary,
+    parent_key="solutionArn",
+    parent_kind=SOLUTION_KIND,
+    newest_first=NEWEST_FIRST,
+)
 
 
 def stop_solution_version_creation(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,26 +12,24 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-from personalize_mock.clock import to_datetime
 from personalize_mock.errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
+    Blocker,
     check_quota,
-    failure,
-    last_updated,
-    list_output,
+    failure_field,
+    lister,
     new_timeline,
     require_active,
     require_deletable,
-    require_no_children,
+    require_no_blockers,
     require_unused_arn,
     start_deletion,
+    status_fields,
     tags_from,
-    timestamps,
     work_start,
 )
 from personalize_mock.service.core.lifecycle import (
-    CREATE_FAILED,
     CREATING,
     DELETING,
     GONE,
@@ -47,7 +45,6 @@ from personalize_mock.service.training.hyperparameters import check_hpo_config
 from personalize_mock.service.training.solution_model import (
     ARN_TYPE,
     AUTOML_EVALUATED,
-    CHILD_KINDS,
     KIND,
     SEMANTIC_SIMILARITY,
     Solution,
@@ -55,7 +52,15 @@ from personalize_mock.service.training.solution_model import (
     get_solution,
     solutions,
 )
-from personalize_mock.service.training.solution_versions import latest_version_summary, versions_of
+from personalize_mock.service.training.solution_versions import KIND as VERSION_KIND
+from personalize_mock.service.training.solution_versions import latest_version_summary
+
+#: What blocks DeleteSolution, after its own update (see :func:`delete_solution`): its
+#: campaigns until their deletion has started, and its versions while training or stopping.
+BLOCKERS = (
+    Blocker("campaign", "campaign"),
+    Blocker(VERSION_KIND, "solution version", "is {status}; stop it or wait for it to finish", IN_FLIGHT),
+)
 
 
 def _recipe(backend: RegionBackend, arn: str) -> Recipe:
@@ -219,17 +224,14 @@ def _update_summary(update: SolutionUpdate, now: float) -> dict[str, Any]:
         summary["performAutoTraining"] = update.perform_auto_training
     if update.perform_incremental_update is not None:
         summary["performIncrementalUpdate"] = update.perform_incremental_update
-    summary["creationDateTime"] = to_datetime(update.created)
-    summary["lastUpdatedDateTime"] = to_datetime(last_updated(update.created, update.timeline, now))
-    if update.failure_reason is not None and status == CREATE_FAILED:
-        summary["failureReason"] = update.failure_reason
+    status_fields(summary, update, now, status)
     return summary
 
 
 def describe_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
+    # Not a describer: the detail reads the solution's versions in the backend.
     now = backend.clock.time()
     solution = get_solution(backend, params["solutionArn"], now)
-    status = solution.status(now)
     detail: dict[str, Any] = {
         "name": solution.name,
         "solutionArn": solution.arn,
@@ -246,8 +248,8 @@ def describe_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict
         detail["solutionConfig"] = solution.solution_config
     if solution.perform_automl:
         detail["autoMLResult"] = {"bestRecipeArn": solution.recipe_arn}
-    detail["status"] = status
-    detail.update(timestamps(solution, now))
+    # The Solution shape has no failureReason.
+    status_fields(detail, solution, now, failed=None)
     latest = latest_version_summary(backend, solution, now)
     if latest is not None:
         detail["latestSolutionVersion"] = latest
@@ -261,19 +263,15 @@ def recipe_arn(backend: RegionBackend, recipe: Recipe) -> str:
 
 
 def _summary(solution: Solution, now: float) -> dict[str, Any]:
-    status = solution.status(now)
-    summary: dict[str, Any] = {"name": solution.name, "solutionArn": solution.arn, "status": status}
-    summary.update(timestamps(solution, now))
+    summary: dict[str, Any] = {"name": solution.name, "solutionArn": solution.arn}
+    status = status_fields(summary, solution, now, failed=None)
+    # SolutionSummary puts the recipe between the times and the failure reason.
     summary["recipeArn"] = solution.recipe_arn
-    summary.update(failure(solution, status))
+    failure_field(summary, solution, status)
     return summary
 
 
-def list_solutions(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
-    now = backend.clock.time()
-    group_arn = params.get("datasetGroupArn")
-    listing = f"ListSolutions|{group_arn or ''}"
-    return list_output("solutions", solutions(backend), params, listing, _summary, now, parent=group_arn)
+list_solutions = lister(KIND, "solutions", "ListSolutions", _summary, parent_key="datasetGroupArn")
 
 
 def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -339,16 +337,8 @@ def delete_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
             f"Cannot delete solution {solution.arn}: its update is "
             f"{solution.update.timeline.status(now)}; wait for it to finish."
         )
-    require_no_children(backend, solution, CHILD_KINDS, now, "solution")
-    for version in versions_of(backend, solution, now):
-        if version.status(now) in IN_FLIGHT:
-            raise ResourceInUseException(
-                f"Cannot delete solution {solution.arn}: solution version {version.arn} is "
-                f"{version.status(now)}; stop it or wait for it to finish."
-            )
-    gone_at = start_deletion(backend, solution, KIND, now)
+    require_no_blockers(backend, solution, BLOCKERS, now, "solution")
     # The solution's versions go with it: they are not found once the solution is gone.
-    for version in versions_of(backend, solution, now):
-        version.timeline = version.timeline.then(gone_at, [(GONE, 0.0)])
+    start_deletion(backend, solution, KIND, now, taking=(VERSION_KIND,))
     solution.auto_generation += 1
     return {}

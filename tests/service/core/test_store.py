@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from personalize_mock.service.core.lifecycle import CREATE_STOPPED, CREATE_STOPPING, IN_FLIGHT, Timeline
-from personalize_mock.service.core.store import Collection, Resource
+from personalize_mock.service.core.store import Collection, Resource, UpdatableResource
 
 
 def job(seq: int, start: float, total: float) -> Resource:
@@ -56,3 +56,12 @@ def test_work_stopped_early_stops_counting_at_once() -> None:
     # Still a candidate under its first time (100 s), but no longer in flight at 10 s.
     assert not jobs.in_flight_reaches(10.0, in_flight(10.0), 1)
     assert early.status(10.0) == CREATE_STOPPED
+
+
+def test_a_resource_with_an_update_settles_when_both_have() -> None:
+    resource = UpdatableResource("arn:r/1", "r", 1, 0.0, Timeline.creation(0.0, 1.0, 10.0))
+    assert resource.settles_at() == 10.0
+    resource.update = Resource("arn:u/1", "u", 2, 20.0, Timeline.creation(20.0, 1.0, 5.0))
+    assert resource.settles_at() == 25.0
+    resource.update.timeline = Timeline.creation(2.0, 1.0, 3.0)
+    assert resource.settles_at() == 10.0
