@@ -27,6 +27,7 @@ import bench_core
 import bench_fresh
 import bench_lifecycle
 import bench_percall
+import bench_runtime
 import bench_scale
 import bench_server
 from bench_core import Series, Settings, paired_ratio
@@ -34,7 +35,7 @@ from bench_core import Series, Settings, paired_ratio
 OTHER_HEADER = "| measurement | personalize_mock | comparison | ratio | target | met? |"
 #: The multiplication sign, kept out of string literals (ruff RUF001 reads it as a letter x).
 X = "\u00d7"
-SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh", "server")
+SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh", "server", "runtime")
 
 PER_CALL_LIMIT = 1.10
 MOTO_FACTOR = 5.0
@@ -411,6 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         fresh_rows(report, bench_fresh.measure(settings.fresh_runs))
     if step("server"):
         server_rows(report, bench_server.run(settings))
+    runtime: list[str] = []
+    if step("runtime"):
+        runtime, runtime_series = bench_runtime.report(bench_runtime.run(settings, smoke=args.smoke))
+        report.noise.extend(series.spread for series in runtime_series)
     elapsed = time.perf_counter() - began
     facts["load average (end)"] = bench_core.machine()["load average"]
 
@@ -434,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     out += report.other
     out.append("")
+    if runtime:
+        out += ["## Runtime at catalogue scale (µs per call)", "", *runtime, ""]
     if report.noise:
         out.append(
             f"Batch-to-batch spread (interquartile range ÷ median), worst series: {max(report.noise):.0%}; "

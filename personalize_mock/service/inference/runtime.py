@@ -9,6 +9,12 @@ data visible now (:mod:`personalize_mock.service.inference.runtime_filters`).
 Errors: an unknown campaign, recommender or filter is ``ResourceNotFoundException`` (HTTP 404
 on this service); everything else, including a campaign or recommender that exists but is not
 ACTIVE, is ``InvalidInputException`` — the only other error the runtime models.
+
+Every request is checked in full (resources, statuses, ids, limits, filter values); what it
+reads is kept while its inputs are unchanged: the group's view of its data once nothing is
+pending (:func:`current_view`), the model's rankings, the bound filter's verdicts. A request
+then costs about the same at 100 items as at 100,000 (docs/performance.md, "Runtime at
+catalogue scale").
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +31,7 @@ from personalize_mock.errors import InvalidInputException
 from personalize_mock.service.core.lifecycle import ACTIVE, DELETING
 from personalize_mock.service.core.store import RegionBackend, Resource
 from personalize_mock.service.data import dataset_columns
+from personalize_mock.service.data.data_store import group_data
 from personalize_mock.service.data.data_views import DataView, data_view, text
 from personalize_mock.service.data.datasets import datasets
 from personalize_mock.service.deployment.campaigns import deployed_version_arn, get_campaign
@@ -41,10 +48,14 @@ from personalize_mock.service.training.catalogue import (
     Recipe,
 )
 from personalize_mock.service.training.recommendation_engine import (
+    DataStamp,
     Model,
+    Ranking,
     Scored,
     Training,
+    data_stamp,
     model_for,
+    settled_at,
     version_training,
 )
 from personalize_mock.service.training.solution_versions import versions
@@ -69,7 +80,7 @@ _OTHER_API = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Serving:
     """What answers a request: a campaign's deployed version or a recommender, and its model."""
 
@@ -128,9 +139,53 @@ def recommender_serving(backend: RegionBackend, arn: str, now: float) -> Serving
     return Serving(recommender.arn, "Recommender", recommender.dataset_group_arn, recipe, config, training)
 
 
+#: The bits ``uuid.UUID(int=..., version=4)`` clears and sets (variant RFC 4122, version 4).
+_UUID4_CLEARED = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
+
+
 def _recommendation_id(backend: RegionBackend) -> str:
     # "RID-" + UUID4, 40 characters (behaviour reference §1.2); drawn from the mock's generator.
-    return "RID-" + str(uuid.UUID(int=backend.rng.getrandbits(128), version=4))
+    # Exactly str(uuid.UUID(int=bits, version=4)), without building the UUID object.
+    value = (backend.rng.getrandbits(128) & _UUID4_CLEARED) | _UUID4_SET
+    digits = f"{value:032x}"
+    return f"RID-{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """A group's view for "now", valid while its data is unchanged and nothing is pending."""
+
+    stamp: DataStamp
+    #: ``settled_at`` of the data the stamp describes.
+    since: float
+    view: DataView
+
+
+# Per backend (weakly, so a reset mock frees them): group ARN -> its settled view.
+_VIEWS: weakref.WeakKeyDictionary[RegionBackend, dict[str, _Settled]] = weakref.WeakKeyDictionary()
+
+
+def current_view(backend: RegionBackend, group_arn: str, now: float) -> tuple[DataView, DataStamp]:
+    """``data_view(backend, group_arn, now)`` and the group's :func:`data_stamp`, without the
+    view's scan of the group's batches when it cannot have changed.
+
+    Once every batch of the group is visible and every clear has happened (``settled_at``),
+    the same batches count at any later time; the view found then is reused while the group's
+    batches and clears are the very same (a tuple comparison, by identity).
+    """
+    data = group_data(backend, group_arn)
+    stamp = data_stamp(data)
+    views = _VIEWS.setdefault(backend, {})
+    settled = views.get(group_arn)
+    # The same stamp means the same batches and clears, hence the same ``settled_at``.
+    if settled is not None and settled.since <= now and settled.stamp == stamp:
+        return settled.view, stamp
+    view = data_view(backend, group_arn, now)
+    since = settled_at(data)
+    if since <= now:
+        views[group_arn] = _Settled(stamp, since, view)
+    return view, stamp
 
 
 def _count(params: Mapping[str, Any], key: str, default: int, limit: int, why: str = "") -> int:
@@ -257,8 +312,8 @@ def _promotion(
 
 
 def _select(
-    ranked: Iterable[Scored], count: int, keep: BoundFilter | None, promotion: _Promotion | None
-) -> tuple[list[Scored], list[Scored]]:
+    ranked: Ranking, count: int, keep: BoundFilter | None, promotion: _Promotion | None
+) -> tuple[tuple[Scored, ...], tuple[Scored, ...]]:
     """The promoted items and the other recommended items, each in rank order.
 
     As "Promoting items in real-time recommendations" describes
@@ -269,20 +324,44 @@ def _select(
     places go to the best-ranked other items that pass the request filter ``keep``. An item
     is listed once. ``ranked`` is read only as far as needed.
     """
-    share = 0
-    if promotion is not None:
-        # Choice (docs/choices.md): the promoted share is rounded up (1 % of 10 results is 1 item).
-        share = min(count, math.ceil(count * promotion.percent / 100))
+    if promotion is None:
+        # The usual request: the first ``count`` entries that pass, from what the ranking keeps
+        # (and, with a filter, from what the bound filter kept from the same question).
+        return (), ranked.top(count) if keep is None else keep.first(ranked, count)
+    # Choice (docs/choices.md): the promoted share is rounded up (1 % of 10 results is 1 item).
+    share = min(count, math.ceil(count * promotion.percent / 100))
     promoted: list[Scored] = []
     rest: list[Scored] = []
     for entry in ranked:
         if len(promoted) >= share and len(rest) >= count - len(promoted):
             break
-        if promotion is not None and len(promoted) < share and promotion.rules.keep(entry.item_id):
+        if len(promoted) < share and promotion.rules.keep(entry.item_id):
             promoted.append(entry)
         elif len(rest) < count and (keep is None or keep.keep(entry.item_id)):
             rest.append(entry)
-    return promoted, rest[: count - len(promoted)]
+    return tuple(promoted), tuple(rest[: count - len(promoted)])
+
+
+#: Answer entries already rendered, per tuple of entries (by identity; the tuple is held, so
+#: its id stays its own): {id key: id, "score": score} dicts, copied for every answer.
+_RENDERED: dict[tuple[int, str], tuple[tuple[Scored, ...], list[dict[str, Any]]]] = {}
+_RENDERED_KEPT = 4096
+
+
+def _wire(entries: tuple[Scored, ...], id_key: str) -> list[dict[str, Any]]:
+    """``[{id_key: id, "score": score}, ...]`` for ``entries``: new dicts for every answer.
+
+    Rankings and filters hand out the same tuple for the same question, so the dicts are
+    built once per tuple and copied after that (``dict.copy`` is about twice as fast as
+    building a dict; the caller may change what it gets).
+    """
+    key = (id(entries), id_key)
+    known = _RENDERED.get(key)
+    if known is None:
+        if len(_RENDERED) >= _RENDERED_KEPT:
+            _RENDERED.clear()
+        known = _RENDERED[key] = (entries, [{id_key: item, "score": score} for item, score, _ in entries])
+    return list(map(dict.copy, known[1]))
 
 
 def _placed(
@@ -318,9 +397,7 @@ def _serving_for(backend: RegionBackend, params: Mapping[str, Any], now: float) 
     return recommender_serving(backend, recommender_arn, now)
 
 
-def _ranked(
-    model: Model, category: str, view: DataView, user_id: str | None, item_id: str | None
-) -> Sequence[Scored]:
+def _ranked(model: Model, category: str, view: DataView, user_id: str | None, item_id: str | None) -> Ranking:
     if category == RELATED_ITEMS:
         assert item_id is not None
         return model.related(item_id)
@@ -356,24 +433,28 @@ def get_recommendations(backend: RegionBackend, params: Mapping[str, Any]) -> di
         limit,
         " when metadata columns are requested" if columns else "",
     )
-    view = data_view(backend, serving.group_arn, now)
+    view, stamp = current_view(backend, serving.group_arn, now)
     keep = _bind(backend, serving, params, view, now, target=ITEM_ID, user_id=user_id, item_id=item_id)
     promotion = _promotion(backend, serving, params, view, now, user_id, item_id)
-    model = model_for(backend, serving.training)
+    model = model_for(backend, serving.training, stamp)
     promoted, rest = _select(_ranked(model, category, view, user_id, item_id), count, keep, promotion)
-    chosen = _placed(promoted, rest, (serving.arn, user_id or "", item_id or ""))
     explains = serving.recipe.name in REASON_RECIPES
-    items: list[dict[str, Any]] = []
-    for entry, is_promoted in chosen:
-        predicted: dict[str, Any] = {"itemId": entry.item_id, "score": entry.score}
-        if is_promoted:
-            assert promotion is not None
-            predicted["promotionName"] = promotion.name
-        if columns:
-            predicted["metadata"] = _metadata(view, entry.item_id, columns)
-        if explains and (is_promoted or entry.cold):
-            predicted["reason"] = [PROMOTED_REASON if is_promoted else EXPLORATION_REASON]
-        items.append(predicted)
+    items: list[dict[str, Any]]
+    if not promoted and not columns and not explains:
+        # The usual answer: ids and scores only.
+        items = _wire(rest, "itemId")
+    else:
+        items = []
+        for entry, is_promoted in _placed(promoted, rest, (serving.arn, user_id or "", item_id or "")):
+            predicted: dict[str, Any] = {"itemId": entry.item_id, "score": entry.score}
+            if is_promoted:
+                assert promotion is not None
+                predicted["promotionName"] = promotion.name
+            if columns:
+                predicted["metadata"] = _metadata(view, entry.item_id, columns)
+            if explains and (is_promoted or entry.cold):
+                predicted["reason"] = [PROMOTED_REASON if is_promoted else EXPLORATION_REASON]
+            items.append(predicted)
     return {"itemList": items, "recommendationId": _recommendation_id(backend)}
 
 
@@ -394,24 +475,18 @@ def get_personalized_ranking(backend: RegionBackend, params: Mapping[str, Any]) 
     if len(input_list) > limit:
         why = " when metadata columns are requested" if columns else ""
         raise InvalidInputException(f"inputList must hold at most {limit} items{why}; got {len(input_list)}.")
-    view = data_view(backend, serving.group_arn, now)
+    view, stamp = current_view(backend, serving.group_arn, now)
     keep = _bind(backend, serving, params, view, now, target=ITEM_ID, user_id=user_id)
-    model = model_for(backend, serving.training)
+    model = model_for(backend, serving.training, stamp)
     history = model.history(user_id, view.by_user.get(user_id, ()))
     known, unknown = model.rank(user_id, history, input_list)
-    ranking: list[dict[str, Any]] = []
+    passed = known.top(len(known)) if keep is None else keep.first(known, len(known))
+    ranking = _wire(passed, "itemId")
     # Items the model never saw come last, in input order, without a score (§1.2, observed).
-    for item_id, score in [(entry.item_id, entry.score) for entry in known] + [
-        (item, None) for item in unknown
-    ]:
-        if keep is not None and not keep.keep(item_id):
-            continue
-        predicted: dict[str, Any] = {"itemId": item_id}
-        if score is not None:
-            predicted["score"] = score
-        if columns:
-            predicted["metadata"] = _metadata(view, item_id, columns)
-        ranking.append(predicted)
+    ranking.extend({"itemId": item} for item in unknown if keep is None or keep.keep(item))
+    if columns:
+        for predicted in ranking:
+            predicted["metadata"] = _metadata(view, predicted["itemId"], columns)
     return {"personalizedRanking": ranking, "recommendationId": _recommendation_id(backend)}
 
 
@@ -428,14 +503,14 @@ def get_action_recommendations(backend: RegionBackend, params: Mapping[str, Any]
         )
     count = _count(params, "numResults", DEFAULT_ACTION_RESULTS, MAX_ACTION_RESULTS)
     user_id = params.get("userId") or None
-    view = data_view(backend, serving.group_arn, now)
+    view, stamp = current_view(backend, serving.group_arn, now)
     keep = _bind(backend, serving, params, view, now, target=ACTION_ID, user_id=user_id)
-    model = model_for(backend, serving.training)
+    model = model_for(backend, serving.training, stamp)
     if user_id is None:
         # Choice (docs/choices.md): without a userId (optional in the model), popular actions.
         ranked = model.popular()
     else:
         ranked = model.for_user(user_id, model.history(user_id, view.actions_by_user.get(user_id, ())))
     _, chosen = _select(ranked, count, keep, None)
-    actions = [{"actionId": entry.item_id, "score": entry.score} for entry in chosen]
+    actions = _wire(chosen, "actionId")
     return {"actionList": actions, "recommendationId": _recommendation_id(backend)}

@@ -23,11 +23,17 @@ Semantics, after the developer guide's filter pages:
   ("Guidelines and requirements", "Filter expression structure and elements").
 * A placeholder an ``EXCLUDE`` clause leaves without a value makes its condition false —
   "that portion of the expression is not used" (model documentation).
+
+Binding is cached (:func:`bind_filter`): the checked values per filter and ``filterValues``,
+and per data view the :class:`BoundFilter` itself, which remembers its verdict on each
+candidate. A request walking a ranking to fill ``numResults`` then costs a dict lookup per
+candidate once any request has tested it.
 """
 
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 
 from personalize_mock.errors import InvalidInputException
@@ -52,6 +58,7 @@ from personalize_mock.service.inference.filter_expressions import (
     Value,
 )
 from personalize_mock.service.inference.filters import Filter, get_filter
+from personalize_mock.service.training.recommendation_engine import Ranking, Scored
 
 _ORDERINGS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -76,8 +83,14 @@ _EVENT_TYPE_FOLDS: dict[str, Callable[[str], str]] = {
     INTERACTIONS: str.upper,
     ACTION_INTERACTIONS: _action_event_type,
 }
-#: Datasets whose conditions read the requesting user's own interactions.
+#: Datasets whose conditions read the requesting user's own interactions or metadata.
 _USER_DATASETS = frozenset({INTERACTIONS, ACTION_INTERACTIONS, CURRENT_USER})
+#: Bindings kept per backend (a filter with one set of filterValues each) and bound filters
+#: kept per binding.
+_BINDINGS_KEPT = 256
+_BOUND_KEPT = 1024
+#: Selections kept per bound filter (one per ranking and numResults asked).
+_FIRSTS_KEPT = 1024
 _TARGET_NAMES = {ITEM_ID: "items", ACTION_ID: "actions"}
 
 
@@ -152,6 +165,34 @@ class BoundFilter:
         self.applies = [
             all(self._holds(condition, "") for condition in clause.when) for clause in rules.clauses
         ]
+        # Verdicts so far: everything a verdict reads is fixed for this object's lifetime.
+        self._kept: dict[str, bool] = {}
+        # Per ranking (by identity: the entry holds the ranking, so no other object can have
+        # its id while the entry exists) and count: the entries that passed.
+        self._firsts: dict[tuple[int, int], tuple[Ranking, tuple[Scored, ...]]] = {}
+
+    def first(self, ranked: Ranking, count: int) -> tuple[Scored, ...]:
+        """The first ``count`` entries of ``ranked`` that pass, best first.
+
+        ``ranked`` is read only as far as needed; the answer is kept (a ranking never changes)
+        and the same tuple is handed out again.
+        """
+        key = (id(ranked), count)
+        known = self._firsts.get(key)
+        if known is not None:
+            return known[1]
+        chosen: list[Scored] = []
+        if count > 0:
+            for entry in ranked:
+                if self.keep(entry.item_id):
+                    chosen.append(entry)
+                    if len(chosen) >= count:
+                        break
+        if len(self._firsts) >= _FIRSTS_KEPT:
+            self._firsts.clear()
+        found = tuple(chosen)
+        self._firsts[key] = (ranked, found)
+        return found
 
     def keep(self, target: str) -> bool:
         """Whether ``target`` (an item or action id) passes the filter.
@@ -159,6 +200,12 @@ class BoundFilter:
         It must match one of the applicable INCLUDE clauses, if there is one, and none of the
         applicable EXCLUDE clauses.
         """
+        found = self._kept.get(target)
+        if found is None:
+            found = self._kept[target] = self._decide(target)
+        return found
+
+    def _decide(self, target: str) -> bool:
         has_include = included = False
         for clause, applies in zip(self.rules.clauses, self.applies, strict=True):
             if not applies:
@@ -253,6 +300,47 @@ def _compare(
     return False
 
 
+class _Binding:
+    """A filter with checked ``filterValues``: what binding it to a request needs, kept."""
+
+    __slots__ = ("bound", "filter", "needs_user", "reads_item", "values", "view")
+
+    def __init__(self, item: Filter, values: Mapping[str, tuple[str, ...]]) -> None:
+        self.filter = item
+        self.values = values
+        conditions = list(item.rules.all_conditions())
+        # What a verdict reads beyond item metadata: the user's data, the request's item.
+        self.needs_user = any(condition.dataset in _USER_DATASETS for condition in conditions)
+        self.reads_item = any(condition.reference is not None for condition in conditions)
+        self.view: DataView | None = None
+        self.bound: dict[tuple[str | None, str | None], BoundFilter] = {}
+
+    def bind(self, view: DataView, user_id: str | None, current_item: str | None) -> BoundFilter:
+        """The filter bound for a request on ``view``, shared by requests that read the same data.
+
+        A filter that reads neither the user's data nor the request's item is bound once per
+        view, whoever asks.
+        """
+        if view is not self.view:
+            # Another view: the data may differ, so verdicts start over.
+            self.view, self.bound = view, {}
+        key = (user_id if self.needs_user else None, current_item if self.reads_item else None)
+        found = self.bound.get(key)
+        if found is None:
+            if len(self.bound) >= _BOUND_KEPT:
+                self.bound.clear()
+            found = self.bound[key] = BoundFilter(
+                self.filter.rules, self.values, view, user_id=key[0], current_item=key[1]
+            )
+        return found
+
+
+# Per backend (weakly, so a reset mock frees them): (filter ARN, filterValues) -> binding.
+_BINDINGS: weakref.WeakKeyDictionary[
+    RegionBackend, dict[tuple[str, tuple[tuple[str, str], ...]], _Binding]
+] = weakref.WeakKeyDictionary()
+
+
 def bind_filter(
     backend: RegionBackend,
     arn: str,
@@ -288,6 +376,24 @@ def bind_filter(
             f"and needs a filter of {target}."
         )
     given = dict(filter_values or {})
+    bindings = _BINDINGS.setdefault(backend, {})
+    key = (arn, tuple(sorted(given.items())))
+    binding = bindings.get(key)
+    if binding is None or binding.filter is not item:
+        # Values that were refused are not kept: they are checked (and refused) again.
+        binding = _Binding(item, _checked_values(arn, rules, given))
+        if len(bindings) >= _BINDINGS_KEPT:
+            bindings.clear()
+        bindings[key] = binding
+    if binding.needs_user and not user_id:
+        raise InvalidInputException(f"Filter {arn} ({what}) uses the user's data; provide a userId.")
+    return binding.bind(view, user_id, current_item)
+
+
+def _checked_values(
+    arn: str, rules: FilterExpression, given: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """The parsed ``filterValues`` of a request, refused unless they fit the filter's placeholders."""
     known = set(rules.placeholders)
     for name in sorted(set(given) - known):
         # Choice (docs/choices.md): a key that is no placeholder of the filter is refused.
@@ -306,7 +412,4 @@ def bind_filter(
                     f"Filter {arn} needs a value for ${wanted}: provide it in filterValues "
                     "(INCLUDE expressions need every placeholder)."
                 )
-    needs_user = any(condition.dataset in _USER_DATASETS for condition in rules.all_conditions())
-    if needs_user and not user_id:
-        raise InvalidInputException(f"Filter {arn} ({what}) uses the user's data; provide a userId.")
-    return BoundFilter(rules, values, view, user_id=user_id, current_item=current_item)
+    return values

@@ -7,6 +7,7 @@ boto3; these pin the model's rules on small hand-made data.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,9 @@ from personalize_mock.service.training.recommendation_engine import (
     Model,
     Objective,
     Training,
+    _Cache,
+    _certified,
+    _in_time_order,
     action_weight,
     learn_actions,
     learn_items,
@@ -474,3 +478,305 @@ def test_filter_values_are_comma_separated_and_usually_quoted(raw: str, values: 
 def test_bad_filter_values_are_invalid_input(raw: str) -> None:
     with pytest.raises(InvalidInputException, match="filterValues P"):
         parse_filter_values(raw, "P")
+
+
+# -- answers at catalogue scale: the same answers as the direct computation ---------------------
+#
+# The engine derives rankings once per model (model-wide orders, co-occurrence rows, rankings
+# per user and per item) and merges them lazily; scores are certified from an approximate
+# divisor. The reference below is the rule as first written: every answer blends and sorts the
+# whole catalogue and divides by the plain sum. Both must agree exactly: ids, order and scores.
+
+
+def reference_learning(
+    events: Sequence[Interaction], weight: Any, half_life: float | None
+) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """Popularity and histories the direct way: (time, order)-sorted events, distinct latest 30."""
+    newest = max((event.timestamp for event in events), default=0.0)
+    popularity: dict[str, float] = {}
+    sequences: dict[str, list[tuple[float, int, str]]] = {}
+    for position, event in enumerate(events):
+        strength = weight(event)
+        if strength <= 0:
+            continue
+        decay = 1.0 if half_life is None else 0.5 ** ((newest - event.timestamp) / half_life)
+        popularity[event.target] = popularity.get(event.target, 0.0) + strength * decay
+        sequences.setdefault(event.user, []).append((event.timestamp, position, event.target))
+    histories = {}
+    for user, sequence in sequences.items():
+        last: dict[str, int] = {}
+        for position, (_, _, target) in enumerate(sorted(sequence)):
+            last[target] = position
+        histories[user] = tuple(sorted(last, key=last.__getitem__)[-30:])
+    return popularity, histories
+
+
+class Reference:
+    """Rankings of ``model`` computed the direct way from its learned data."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.cooc: dict[str, dict[str, float]] = {}
+        self.users_with: dict[str, float] = {}
+        for user, history in model.histories.items():
+            strength = model.strengths.get(user, {})
+            for a in history:
+                sa = strength.get(a, 1.0)
+                self.users_with[a] = self.users_with.get(a, 0.0) + sa
+                row = self.cooc.setdefault(a, {})
+                for b in history:
+                    if b != a:
+                        row[b] = row.get(b, 0.0) + sa * strength.get(b, 1.0)
+
+    def scored(self, raw: dict[str, float]) -> list[tuple[str, float, bool]]:
+        model = self.model
+        if not raw:
+            return []
+        scale = max(raw.values()) if model.relative_scores else sum(raw.values())
+        ordered = sorted(raw.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [(item, round_score(value / scale), model.is_cold(item)) for item, value in ordered]
+
+    def blend(self, affinity: dict[str, float], candidates: Sequence[str]) -> dict[str, float]:
+        top = max(affinity.values(), default=0.0) or 1.0
+        base, top_base = self.model.base, self.model.top_base
+        return {
+            item: (1 - 0.2) * affinity.get(item, 0.0) / top + 0.2 * base[item] / top_base
+            for item in candidates
+        }
+
+    def boosted(self, raw: dict[str, float]) -> dict[str, float]:
+        boost = self.model.boost
+        return {item: value * boost.get(item, 1.0) for item, value in raw.items()} if boost else raw
+
+    def popular(self, exclude: str | None = None) -> list[tuple[str, float, bool]]:
+        model = self.model
+        return self.scored({item: model.base[item] for item in model.catalogue if item != exclude})
+
+    def related(self, item_id: str) -> list[tuple[str, float, bool]]:
+        model = self.model
+        candidates = [item for item in model.catalogue if item != item_id]
+        row = self.cooc.get(item_id)
+        if not row:
+            return self.popular(exclude=item_id)
+        affinity = {other: count / math.sqrt(self.users_with[other]) for other, count in row.items()}
+        return self.scored(self.blend(affinity, candidates))
+
+    def personalized(self, user: str, history: Sequence[str], pool: Sequence[str]) -> dict[str, float]:
+        model = self.model
+        if not history:
+            return self.boosted({item: model.base[item] for item in pool})
+        affinity: dict[str, float] = {}
+        own = model.strengths.get(user, {})
+        for age, seen in enumerate(reversed(history)):
+            recency = 0.9**age * own.get(seen, 1.0)
+            for other, count in self.cooc.get(seen, {}).items():
+                affinity[other] = affinity.get(other, 0.0) + recency * count / math.sqrt(
+                    self.users_with[other]
+                )
+        return self.boosted(self.blend(affinity, pool))
+
+
+def entries(ranking: Sequence[Any]) -> list[tuple[str, float, bool]]:
+    return [(entry.item_id, entry.score, entry.cold) for entry in ranking]
+
+
+def random_view(rng: random.Random, *, actions: bool) -> Any:
+    """Interactions (or action interactions) of a random shop, with metadata for some items."""
+    size = rng.choice([1, 2, 7, 40, 150])
+    kind, column, prefix = (
+        ("ACTION_INTERACTIONS", "ACTION_ID", "a") if actions else ("INTERACTIONS", "ITEM_ID", "i")
+    )
+    types = ["Taken", "Viewed", "Not Taken"] if actions else ["click", "purchase"]
+    records = [
+        {
+            "USER_ID": f"u{user}",
+            column: f"{prefix}{int(size * rng.random() ** 2)}",
+            "EVENT_TYPE": rng.choice(types),
+            "EVENT_VALUE": rng.choice([None, 1.0, 4.0]),
+            # Out of order now and then, with ties.
+            "TIMESTAMP": T0 + 3600 * rng.randrange(0, 60 * 24),
+        }
+        for user in range(rng.choice([1, 5, 30]))
+        for _ in range(rng.randint(1, 25))
+    ]
+    metadata = tuple(
+        {column: f"{prefix}{n}", "PRICE": rng.choice([None, 1.0, 7.0, 30.0])} for n in range(size + 3)
+    )
+    return build_view(
+        [
+            Batch(kind, 0.0, BULK, tuple(records)),
+            Batch("ACTIONS" if actions else "ITEMS", 0.0, BULK, metadata),
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_answers_are_exactly_those_of_the_whole_catalogue_computation(seed: int) -> None:
+    rng = random.Random(seed)
+    actions = seed % 4 == 3
+    view = random_view(rng, actions=actions)
+    if actions:
+        model, weight, half_life = learn_actions(view, seed=GROUP), action_weight, 30 * DAY
+        events = view.action_interactions
+    else:
+        recipe = rng.choice(["aws-user-personalization", "aws-trending-now", "aws-popularity-count"])
+        config: dict[str, Any] = rng.choice(
+            [
+                {},
+                {"eventValueThreshold": "2"},
+                {
+                    "eventsConfig": {
+                        "eventParametersList": [
+                            {"eventType": "purchase", "weight": 0.8},
+                            {"eventType": "click", "weight": 0.2},
+                        ]
+                    }
+                },
+            ]
+        )
+        if seed % 2:
+            config["optimizationObjective"] = {"itemAttribute": "price", "objectiveSensitivity": "HIGH"}
+        selection = event_selection(None, config)
+        model = learn_items(
+            view,
+            seed=GROUP,
+            recipe_name=recipe,
+            event_type=None,
+            selection=selection,
+            objective=objective_of(config),
+        )
+        weight, half_life = (
+            selection.weight,
+            {"aws-trending-now": DAY, "aws-popularity-count": None}.get(recipe, 30 * DAY),
+        )
+        events = view.interactions
+    popularity, histories = reference_learning(events, weight, half_life)
+    assert model.popularity == popularity
+    assert list(model.histories.items()) == list(histories.items())
+    reference = Reference(model)
+    catalogue = list(model.catalogue)
+
+    assert entries(model.popular().top(3)) == reference.popular()[:3]
+    assert entries(model.popular()) == reference.popular()
+    for item in [*rng.sample(catalogue, min(4, len(catalogue))), "unknown"]:
+        assert entries(model.popular(exclude=item)) == reference.popular(exclude=item)
+        if not actions:
+            # Read a few entries first: the rest is merged on from where the first read stopped.
+            assert entries(model.related(item)[:2]) == reference.related(item)[:2]
+            assert entries(model.related(item)) == reference.related(item)
+    for user in [*list(model.histories)[:6], "stranger"]:
+        live = [*view.by_user.get(user, ()), Interaction(user, rng.choice(catalogue), "click", T0, {})]
+        history = model.history(user, live)
+        assert model.history(user, live) is history
+        assert (
+            entries(model.for_user(user, history).top(5))
+            == reference.scored(reference.personalized(user, history, catalogue))[:5]
+        )
+        assert entries(model.for_user(user, history)) == reference.scored(
+            reference.personalized(user, history, catalogue)
+        )
+        wanted = [*rng.sample(catalogue, min(6, len(catalogue))), "unknown"]
+        known = [item for item in dict.fromkeys(wanted) if item in model.known]
+        ranked, unknown = model.rank(user, history, wanted)
+        assert entries(ranked) == reference.scored(reference.personalized(user, history, known))
+        assert unknown == ["unknown"]
+        assert model.personalized(user, history, known) == reference.personalized(user, history, known)
+
+
+def test_a_divisor_the_approximation_cannot_decide_is_computed_exactly() -> None:
+    # 257 items bought once each: without one of them, each of the other 256 scores exactly
+    # 1/256 = 0.00390625, halfway between two 7-decimal scores. The approximate divisor cannot
+    # say which way the service's plain sum rounds, so the plain sum is computed.
+    records = interactions(*((f"u{n}", f"i{n:03}") for n in range(257)))
+    model = items_model(records, recipe="aws-popularity-count")
+    reference = Reference(model)
+    assert entries(model.popular(exclude="i000")) == reference.popular(exclude="i000")
+    assert model.popular(exclude="i000")[0].score == round_score(1 / 256) == 0.0039062
+
+
+def test_certified_divisors_fall_back_to_the_exact_sum_when_they_cannot_be_trusted() -> None:
+    exact = 3.0
+    for approx, terms in ((0.0, 3), (math.inf, 3), (2.9, 10**12)):
+        scale = _certified(approx, terms, 1.0, lambda: exact)
+        assert scale.score(1.0) == round_score(1.0 / exact)
+
+
+def test_a_ranking_reads_like_a_sequence() -> None:
+    model = items_model(SHOP, CATALOGUE, recipe="aws-popularity-count")
+    everything = model.popular()[:]
+    ranking = model.for_user("u4", model.history("u4"))
+    fresh = items_model(SHOP, CATALOGUE, recipe="aws-popularity-count").popular()
+    assert fresh[-1] == everything[-1] and fresh[-5] == everything[0]
+    with pytest.raises(IndexError):
+        fresh[5]
+    with pytest.raises(IndexError):
+        fresh[-6]
+    assert fresh[::-2] == everything[::-2]
+    assert fresh[1:4:2] == everything[1:4:2]
+    assert list(iter(ranking)) == ranking[:] and len(ranking) == 5
+    assert list(model.popular().top(2)) == everything[:2] and model.popular().top(2) is model.popular().top(2)
+    assert order(model.popular(exclude="a")) == order(everything[1:])
+
+
+def test_rankings_of_a_catalogue_of_one_item() -> None:
+    model = items_model(interactions(("u1", "solo")))
+    assert model.related("solo")[:] == [] and len(model.popular(exclude="solo")) == 0
+    assert [entry.item_id for entry in model.for_user("u1", model.history("u1"))] == ["solo"]
+
+
+def test_relative_scores_leave_out_the_excluded_best_item() -> None:
+    records = tuple(
+        {"USER_ID": f"u{n}", "ACTION_ID": action, "EVENT_TYPE": "Taken", "TIMESTAMP": T0}
+        for n, action in enumerate(["best", "best", "next"])
+    )
+    model = learn_actions(build_view([Batch("ACTION_INTERACTIONS", 0.0, PUT, records)]), seed=GROUP)
+    assert [(entry.item_id, entry.score) for entry in model.popular(exclude="best")] == [("next", 1.0)]
+
+
+def test_caches_drop_their_oldest_entries() -> None:
+    cache: _Cache[str, int] = _Cache(3)
+    cache.put("a", 1, 2)
+    cache.put("b", 2)
+    cache.put("a", 3, 2)  # replaces "a", now the newest
+    cache.put("c", 4)
+    assert cache.get("b") is None and cache.get("a") == 3 and cache.get("c") == 4
+    cache.put("big", 5, 10)  # over budget on its own: kept, everything else dropped
+    assert cache.get("big") == 5 and cache.get("a") is None
+
+
+def test_a_users_history_is_kept_while_the_same_live_events_are_passed() -> None:
+    model = items_model(SHOP)
+    live = [Interaction("u4", "c", "click", T0 + 100, {})]
+    first = model.history("u4", live)
+    assert first == ("a", "d", "c") and model.history("u4", live) is first
+    live.append(Interaction("u4", "b", "click", T0 + 200, {}))
+    assert model.history("u4", live) == ("a", "d", "c", "b")
+    # Events of items the model does not know change nothing.
+    assert model.history("u4", [Interaction("u4", "zzz", "click", T0, {})]) == ("a", "d")
+
+
+def test_events_out_of_time_order_are_ordered_as_their_time_and_arrival_say() -> None:
+    times = [3.0, 1.0, 1.0, math.nan, 2.0, math.nan, 0.5]
+    targets = ["a", "b", "c", "d", "e", "f", "g"]
+    expected = [target for _, _, target in sorted(zip(times, range(7), targets, strict=True))]
+    assert _in_time_order(times, targets) == expected
+    assert _in_time_order([1.0, 1.0, 2.0], ["x", "y", "z"]) == ["x", "y", "z"]
+    late = interactions(("u1", "late"), at=T0 + 50)
+    early = interactions(("u1", "early"), ("u1", "middle"), at=T0)
+    assert items_model(late, early).history("u1") == ("early", "middle", "late")
+
+
+def test_synthetic_models_keep_their_draws_per_user() -> None:
+    model = learn_items(build_view([]), seed=GROUP, recipe_name="aws-user-personalization", event_type=None)
+    ranked, unknown = model.rank("u1", (), ["item-3", "item-7", "not-in-catalogue"])
+    assert [entry.item_id for entry in ranked] == sorted(
+        ["item-3", "item-7"], key=lambda item: -model.personalized("u1", (), ["item-3", "item-7"])[item]
+    )
+    assert unknown == ["not-in-catalogue"]
+    assert model.for_user("u1", ("item-9",)) is model.for_user("u1", ())
+
+
+def test_a_history_holds_the_latest_thirty_distinct_items() -> None:
+    rows = [("u1", f"i{n}") for n in range(35)] + [("u1", "i0")]
+    history = items_model(interactions(*rows)).history("u1")
+    assert history == tuple([f"i{n}" for n in range(6, 35)] + ["i0"])
