@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import importlib
 import itertools
 import json
 from collections.abc import Callable
@@ -33,7 +34,6 @@ from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
 from personalize_mock import mock_personalize
-from personalize_mock.interception.operations import TABLE
 from personalize_mock.options import DEFAULT_QUOTAS
 
 CHUNK = 20
@@ -98,9 +98,26 @@ def _operation_name(method: str) -> str:
     return "".join(part.capitalize() for part in method.split("_"))
 
 
+#: Where the operation table lives, newest layout first: ab.py runs this file against earlier
+#: commits too, from before the table moved into ``interception/`` (366ee56).
+_TABLE_MODULES = ("personalize_mock.interception.operations", "personalize_mock.operations")
+
+
+def operation_table() -> dict[str, dict[str, Any]]:
+    """The package's table of implemented operations, whichever layout the imported tree has."""
+    for name in _TABLE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        table: dict[str, dict[str, Any]] = module.TABLE
+        return table
+    raise ModuleNotFoundError(f"no operation table in any of {', '.join(_TABLE_MODULES)}")
+
+
 def mock_family() -> Family:
     """Schemas if personalize_mock implements them (then moto and the mock compare directly)."""
-    implemented = TABLE["personalize"]
+    implemented = operation_table()["personalize"]
     if all(operation in implemented for operation in SCHEMAS.operations()):
         return SCHEMAS
     return DATASET_GROUPS

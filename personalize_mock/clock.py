@@ -8,6 +8,11 @@ shifts that traveller, and code under test that compares a resource's timestamps
 ``datetime.now()``, or polls until ``time.time()`` passes a deadline, sees the same time as
 the mock. Monotonic clocks stay real: they measure durations for pytest and timeouts.
 
+The traveller starts when the simulated time first leaves the process's (the first advance or
+simulated sleep), not at activation: until then the wall clock already reads the simulated
+time, and an activation that never moves the clock (most tests) skips the ~3 µs of starting
+and stopping it.
+
 Whoever drives the process's time, all clocks agree: when freezegun is active, advancing
 ticks freezegun's factory; when a time-machine traveller other than the mock's own is on
 top, advancing shifts that traveller; otherwise (``wall_clock=False``) the mock keeps a
@@ -20,6 +25,7 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
@@ -123,23 +129,39 @@ class SimulatedClock:
     """A clock whose reading is the process's time plus an offset moved by :meth:`advance`.
 
     While :meth:`drive_wall_clock` is in force the offset is carried by a time-machine
-    traveller too, so ``time.time()`` and ``datetime.now()`` of every thread read the
-    simulated time.
+    traveller too (from the first move on), so ``time.time()`` and ``datetime.now()`` of every
+    thread read the simulated time.
     """
 
-    __slots__ = ("_last_stamp", "_lock", "_real_time", "_skew", "_stack", "_travel", "_traveller", "offset")
+    __slots__ = (
+        "_driving",
+        "_last_stamp",
+        "_lock",
+        "_real_time",
+        "_skew",
+        "_stack",
+        "_travel",
+        "_traveller",
+        "offset",
+    )
+
+    #: Set with ``_traveller`` by :meth:`_start_traveller` (left unset until then: a clock is
+    #: made at every activation, and most never start one): the travel to stop, time-machine's
+    #: traveller stack, its unpatched clock, and how far the traveller's reading lags that
+    #: clock plus ``offset``, in seconds (microseconds at most).
+    _travel: Any
+    _stack: list[Any]
+    _real_time: Callable[[], float]
+    _skew: float
 
     def __init__(self) -> None:
         self.offset = 0.0
         self._last_stamp = 0.0
         self._lock = threading.Lock()
-        self._travel: Any = None
+        #: Whether :meth:`drive_wall_clock` is in force (its traveller may not be started yet).
+        self._driving = False
+        #: The mock's own time-machine traveller, once started.
         self._traveller: Any = None
-        #: time-machine's traveller stack and unpatched clock, once the wall clock is driven.
-        self._stack: list[Any] = []
-        self._real_time: Any = time.time
-        #: How far the traveller's reading lags the real clock plus ``offset`` (microseconds).
-        self._skew = 0.0
 
     def time(self) -> float:
         """Current simulated time as epoch seconds."""
@@ -150,7 +172,7 @@ class SimulatedClock:
         if time.time is _BUILTIN_TIME[0] and stack and stack[-1] is traveller:
             # Our own traveller is on top: the same reading as the patched time.time(),
             # without the ~0.4 µs the patched call costs (every response reads the clock).
-            return self._real_time() + self._skew + self.offset  # type: ignore[no-any-return]
+            return self._real_time() + self._skew + self.offset
         # freezegun or the user's own traveller drives the process's time now: follow it.
         return time.time()
 
@@ -173,24 +195,36 @@ class SimulatedClock:
         if tick is not None:
             tick(timedelta(seconds=seconds))
             return
-        traveller = active_time_machine_traveller()
         with self._lock:
+            # Looked up under the lock: two threads making the first move start one traveller.
+            traveller = active_time_machine_traveller()
+            if traveller is None and self._driving:
+                # The first move away from the process's time: from now on the wall clock
+                # needs a traveller to follow. (While another traveller is on, that one is
+                # shifted instead and ours starts at a later move, once it has stopped.)
+                traveller = self._start_traveller()
             if traveller is not None:
                 traveller.shift(seconds)
                 if traveller is not self._traveller:
                     return
             self.offset += seconds
 
-    def drive_wall_clock(self) -> bool:
-        """Make the process's wall clock read the simulated time; ``False`` if another drives it.
+    def drive_wall_clock(self) -> None:
+        """Make the process's wall clock read the simulated time whenever nothing else drives it.
 
-        Nothing is started while freezegun or a time-machine traveller is already active: then
-        that one keeps driving, and :meth:`advance` moves it instead.
+        While freezegun or another time-machine traveller is active, that one drives, and
+        :meth:`advance` moves it instead. While the simulated time is the process's own (no
+        offset) the wall clock reads it already: the traveller starts at the first
+        :meth:`advance` that finds nothing else driving (so nothing is looked up here, where
+        every activation would pay for it).
         """
-        if self._traveller is not None:
-            return True
-        if active_freezegun_factory() is not None or _time_machine_stack():
-            return False
+        self._driving = True
+        if self.offset and active_freezegun_factory() is None and not _time_machine_stack():
+            # A restored snapshot's time: the wall clock must read it from the start.
+            self._start_traveller()
+
+    def _start_traveller(self) -> Any:
+        """Start the traveller that carries the offset; nothing else is travelling."""
         time_machine, unpatched = _load_time_machine()
         # No traveller is on, so time.time() is still the real clock here.
         travel = time_machine.travel(time.time() + self.offset, tick=True)
@@ -204,18 +238,18 @@ class SimulatedClock:
         self._traveller = traveller
         self._stack = time_machine.traveller_stack
         self._real_time = unpatched.original_time
-        return True
+        return traveller
 
     def release_wall_clock(self) -> None:
         """Undo :meth:`drive_wall_clock`; the simulated time keeps its offset."""
-        travel = self._travel
-        if travel is None:
-            return
+        self._driving = False
         traveller = self._traveller
-        self._travel = self._traveller = None
+        if traveller is None:
+            return
+        self._traveller = None
         stack = self._stack
         if stack[-1] is traveller:
-            travel.stop()
+            self._travel.stop()
         else:
             # A traveller the user started inside the mock is still on: leave it driving.
             # time-machine unpatches when the last traveller stops, so taking ours out of

@@ -17,14 +17,20 @@ What counts, and why:
   solution or a synced campaign shows).
 - A *poll* is a sleep with at least one read since the previous sleep. The error needs at
   least :data:`MIN_POLLS` of them, and is raised only at a sleep that directly follows a
-  read: sleeps alone (a scheduler's ticks) never trip it.
+  read: sleeps alone (a scheduler's ticks) never trip it. The first sleep has no previous
+  one: an activation starts its watch there, and records calls only from then on.
 - A single sleep of ``stall_after`` or longer is a scheduler waiting between runs, not a
   poll: the watch starts over after it.
 - Scheduled automatic trainings do not count as in flight: they create new versions, they
   do not change the failed one being polled.
 
-The calls are recorded as they are answered (a list append) and classified only at the next
-sleep, so the cost per call stays in the tens of nanoseconds.
+Cost: code that never sleeps (most tests) pays nothing, neither the watch (built at the first
+sleep) nor a record per call. After it, the calls are recorded as they are answered (a list
+append) and classified only at the next sleep, so the cost per call stays in the tens of
+nanoseconds. A long run of calls without a sleep is folded every :data:`RECORD_LIMIT` calls
+while something is being polled; when nothing is (no poll counted, nothing read that could
+stall) the run is dropped unread instead: classifying a response costs about as much as
+answering it. What is dropped could only have named more resources in the error.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ from personalize_mock.errors import StalledPollingError
 
 #: Polls (sleeps that follow reads) before the error may be raised.
 MIN_POLLS = 3
-#: Calls kept between two sleeps before they are classified on the spot (bounds memory for
-#: code that calls in a tight loop without sleeping).
+#: Calls kept between two sleeps before they are folded on the spot, or dropped when nothing
+#: is being polled yet (bounds memory for code that calls in a tight loop without sleeping).
 RECORD_LIMIT = 256
 #: Status endings of work in flight.
 _TRANSITIONAL_ENDINGS = ("PENDING", "IN_PROGRESS", "STOPPING")
@@ -89,6 +95,8 @@ def read_resources(output: Mapping[str, Any]) -> list[tuple[str, str, str | None
 class PollingWatch:
     """Watches the calls and sleeps of one active mock for polling that cannot end."""
 
+    __slots__ = ("_polled", "_polls", "_slept", "_work_in_flight", "records", "stall_after")
+
     def __init__(self, stall_after: float, work_in_flight: Callable[[], bool]) -> None:
         self.stall_after = stall_after
         self._work_in_flight = work_in_flight
@@ -103,7 +111,11 @@ class PollingWatch:
         records = self.records
         records.append((operation, result, refused))
         if len(records) >= RECORD_LIMIT:
-            self._classify()
+            if self._polls or self._polled:
+                self._classify()
+            else:
+                # Nothing polled: no count or duration of a stall to keep (module docstring).
+                records.clear()
 
     def _start_over(self) -> None:
         self._polled.clear()

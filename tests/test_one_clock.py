@@ -138,12 +138,77 @@ def test_wall_clock_false_keeps_the_process_clock_real() -> None:
 
 def test_nested_activations_start_one_traveller() -> None:
     with mock_personalize() as outer:
+        outer.advance(HOUR)
         traveller = active_time_machine_traveller()
         assert traveller is not None
-        with mock_personalize():
+        with mock_personalize() as inner:
+            assert time_machine.traveller_stack == [traveller]
+            inner.advance(HOUR)
             assert time_machine.traveller_stack == [traveller]
         outer.advance(HOUR)
         assert time_machine.traveller_stack == [traveller]
+        assert abs(time.time() - outer.now().timestamp()) < 1
+    assert_reset()
+
+
+def test_the_traveller_starts_at_the_first_move() -> None:
+    """Until the simulated time leaves the process's, the wall clock already reads it."""
+    with mock_personalize() as pm:
+        assert active_time_machine_traveller() is None
+        assert abs(time.time() - pm.now().timestamp()) < 1
+        client().list_dataset_groups()
+        assert active_time_machine_traveller() is None
+        time.sleep(60)
+        assert active_time_machine_traveller() is not None
+        assert abs(time.time() - pm.now().timestamp()) < 1
+    assert_reset()
+
+
+def test_threads_making_the_first_move_together_start_one_traveller() -> None:
+    threads = 8
+    with mock_personalize() as pm:
+        barrier = threading.Barrier(threads)
+
+        def move() -> None:
+            barrier.wait()
+            pm.advance(HOUR)
+
+        workers = [threading.Thread(target=move) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert len(time_machine.traveller_stack) == 1
+        assert pm.state.clock.offset == threads * HOUR
+        assert abs(time.time() - pm.now().timestamp()) < 1
+    assert_reset()
+
+
+def test_a_user_traveller_on_at_the_first_move_is_shifted_and_ours_starts_after_it() -> None:
+    with mock_personalize() as pm:
+        destination = datetime(2031, 1, 1, tzinfo=timezone.utc)
+        with time_machine.travel(destination, tick=False) as users:
+            time.sleep(90)
+            assert time_machine.traveller_stack == [users]
+            assert pm.now() == datetime.now(timezone.utc) == destination + timedelta(seconds=90)
+        # The mock's own time never moved: the process's again, until the next move.
+        assert active_time_machine_traveller() is None
+        assert abs(pm.now().timestamp() - time.time()) < 1
+        time.sleep(HOUR)
+        assert active_time_machine_traveller() is not None
+        assert abs(pm.now().timestamp() - time.time()) < 1
+        assert pm.now().timestamp() - time_machine.escape_hatch.time.time() >= HOUR - 1
+    assert_reset()
+
+
+def test_freezegun_on_at_the_first_move_is_ticked_and_starts_no_traveller() -> None:
+    with mock_personalize() as pm:
+        frozen = datetime(2030, 6, 1, tzinfo=timezone.utc)
+        with freezegun.freeze_time(frozen):
+            time.sleep(60)
+            assert active_time_machine_traveller() is None
+            assert pm.now() == datetime.now(timezone.utc) == frozen + timedelta(minutes=1)
+        assert abs(pm.now().timestamp() - time.time()) < 1
     assert_reset()
 
 
@@ -231,6 +296,7 @@ def test_user_time_machine_started_inside_the_mock_drives_while_it_runs() -> Non
 def test_a_user_traveller_left_running_outlives_the_mock() -> None:
     mock = mock_personalize()
     mock.start()
+    mock.advance(HOUR)  # the mock's own traveller is on
     destination = datetime(2032, 1, 1, tzinfo=timezone.utc)
     users = time_machine.travel(destination, tick=False)
     users.start()
@@ -245,8 +311,9 @@ def test_a_user_traveller_left_running_outlives_the_mock() -> None:
 def test_releasing_a_clock_that_never_drove_does_nothing() -> None:
     clock = SimulatedClock()
     clock.release_wall_clock()
-    assert clock.drive_wall_clock() is True
-    assert clock.drive_wall_clock() is True  # already driving
+    clock.drive_wall_clock()
+    clock.drive_wall_clock()  # already driving
+    assert active_time_machine_traveller() is None
     clock.advance(HOUR)
     assert abs(time.time() - clock.time()) < 1
     clock.release_wall_clock()

@@ -262,6 +262,40 @@ def test_a_long_run_of_calls_without_sleeping_is_folded_as_it_goes() -> None:
         watch.before_sleep(60)
 
 
+def test_calls_before_anything_is_polled_are_dropped_when_the_record_fills() -> None:
+    watch = PollingWatch(HOUR, lambda: False)
+    output = {"campaign": {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "status": "ACTIVE"}}
+    for _ in range(RECORD_LIMIT):
+        watch.record("DescribeCampaign", output)
+    # Dropped unread: nothing was polled yet, so no stall could have been counted from them.
+    assert watch.records == []
+    watch.before_sleep(60)  # no read since the drop: not a poll
+    for _ in range(MIN_POLLS - 1):
+        watch.record("DescribeCampaign", output)
+        watch.before_sleep(HOUR / 2)
+    watch.record("DescribeCampaign", output)
+    with pytest.raises(StalledPollingError):
+        watch.before_sleep(60)
+
+
+def test_a_poll_that_reads_more_than_the_record_holds_still_counts() -> None:
+    """A loop that re-reads more resources at each poll than the record keeps between sleeps."""
+    watch = PollingWatch(HOUR, lambda: False)
+    arn = "arn:aws:personalize:us-east-1:1:campaign/c"
+    sleeps = 0
+    with pytest.raises(StalledPollingError) as raised:
+        for sleeps in range(1, BOUND):  # noqa: B007 - read after the loop
+            for index in range(RECORD_LIMIT + 10):
+                watch.record(
+                    "DescribeCampaign", {"campaign": {"campaignArn": f"{arn}{index}", "status": "ACTIVE"}}
+                )
+                assert len(watch.records) < RECORD_LIMIT
+            watch.before_sleep(60)
+    # The first poll's early reads were dropped (nothing polled yet); every later one counts.
+    assert sleeps == HOUR / 60 + 1
+    assert len(raised.value.resources) == RECORD_LIMIT + 10
+
+
 def test_refusals_are_recorded_as_reads() -> None:
     watch = PollingWatch(60, lambda: False)
 

@@ -30,11 +30,18 @@ _real_asyncio_sleep: Any = None
 class SimulatedSleep:
     """Replaces ``time.sleep`` and ``asyncio.sleep`` while installed."""
 
-    def __init__(self, clock: SimulatedClock, owner_thread: int, watch: PollingWatch | None = None) -> None:
+    def __init__(
+        self,
+        clock: SimulatedClock,
+        owner_thread: int,
+        start_watch: Callable[[], PollingWatch] | None = None,
+    ) -> None:
         self.clock = clock
         self.owner_thread = owner_thread
-        #: Raises StalledPollingError from a sleep of a loop that can no longer end.
-        self.watch = watch
+        #: Makes the watch that raises StalledPollingError from a sleep of a loop that can no
+        #: longer end; called at the first sleep (polling.py: polls count from there on).
+        self.start_watch = start_watch
+        self.watch: PollingWatch | None = None
         self._saved: tuple[Callable[[float], None], Any] | None = None
         self._saved_asyncio: Any = None
 
@@ -44,19 +51,28 @@ class SimulatedSleep:
             return
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
-        if self.watch is not None and 0 < seconds < math.inf:
-            self.watch.before_sleep(seconds)
+        if 0 < seconds < math.inf:
+            self._before_sleep(seconds)
         self.clock.advance(seconds)
 
     async def asyncio_sleep(self, delay: float, result: Any = None) -> Any:
         if threading.get_ident() != self.owner_thread:
             return await _real_asyncio_sleep(delay, result)
         if delay > 0:
-            if self.watch is not None and delay < math.inf:
-                self.watch.before_sleep(delay)
+            if delay < math.inf:
+                self._before_sleep(delay)
             self.clock.advance(delay)
         # Still yield to the event loop once, as a real sleep would.
         return await _real_asyncio_sleep(0, result)
+
+    def _before_sleep(self, seconds: float) -> None:
+        watch = self.watch
+        if watch is not None:
+            watch.before_sleep(seconds)
+        elif self.start_watch is not None:
+            # The first sleep: nothing to fold yet; calls are recorded from now on.
+            self.watch = self.start_watch()
+            self.start_watch = None
 
     def install(self) -> None:
         global _real_asyncio_sleep

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import time
 import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -32,6 +34,37 @@ def status_of(personalize: Any, arn: str) -> str:
 
 
 # -- activation styles ----------------------------------------------------------------------
+
+
+def test_activations_leave_no_reference_cycles() -> None:
+    """All an activation makes is freed as it ends, not left to the garbage collector.
+
+    A cycle (say, the sleep holding a bound method of its activation) would keep every
+    state alive until the next collection and make each activation pay for that collection.
+    """
+    with mock_personalize() as pm:  # whatever is loaded on first use is loaded now
+        time.sleep(60)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for options in ({}, {"wall_clock": False}, {"stall_after": None}):
+            with mock_personalize(**options) as pm:
+                time.sleep(60)  # starts the polling watch, and the traveller
+                time.sleep(60)
+                pm.advance(60)
+            with mock_personalize():
+                pass
+        with mock_personalize(simulate_sleep=False) as pm:
+            pm.advance(60)
+        assert gc.collect() == 0, [type(found).__name__ for found in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert_reset()
 
 
 def test_context_manager_activates_and_returns_the_mock() -> None:
@@ -253,7 +286,9 @@ def test_bad_quota_value_is_refused(value: Any) -> None:
 
 
 def test_unknown_option_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown personalize_mock option 'acount_id'; valid options: account_id"):
+    with pytest.raises(
+        ValueError, match="unknown personalize_mock option 'acount_id'; valid options: account_id"
+    ):
         mock_personalize(acount_id=OTHER_ACCOUNT)  # type: ignore[call-overload]
     assert_reset()
 

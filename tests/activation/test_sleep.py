@@ -198,6 +198,20 @@ def test_asyncio_sleep_in_owner_thread_advances_clock(real_async_sleeps: list[fl
     assert_reset()
 
 
+def test_infinite_sleeps_are_refused_and_start_no_polling_watch() -> None:
+    async def body() -> None:
+        await asyncio.sleep(math.inf)
+
+    with mock_personalize() as pm:
+        with pytest.raises(ValueError, match="finite"):
+            time.sleep(math.inf)
+        with pytest.raises(ValueError, match="finite"):
+            asyncio.run(body())
+        assert pm.state.polling is None
+        assert offset(pm) == 0
+    assert_reset()
+
+
 def test_asyncio_sleep_lets_other_tasks_run() -> None:
     order: list[str] = []
 
