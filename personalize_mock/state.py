@@ -34,7 +34,8 @@ class MockState:
         self.backends: dict[str, RegionBackend] = {}
         #: The thread whose ``time.sleep`` moves the simulated clock.
         self.owner_thread = threading.get_ident()
-        #: Watches for stalled polling while an activation simulates sleep (None otherwise).
+        #: Watches for stalled polling, from the first simulated sleep of an activation that
+        #: simulates sleep (None otherwise): see :meth:`start_polling_watch`.
         self.polling: PollingWatch | None = None
 
     @property
@@ -50,6 +51,13 @@ class MockState:
         if rng is None:
             rng = self._rng = random.Random(int.from_bytes(os.urandom(16), "big"))
         return rng
+
+    def start_polling_watch(self) -> PollingWatch:
+        """Watch for stalled polling from now on (an activation calls it at its first sleep)."""
+        stall_after = self.options.stall_after
+        assert stall_after is not None  # an activation only asks when it is set
+        watch = self.polling = PollingWatch(stall_after, self.work_in_flight)
+        return watch
 
     def backend(self, region: str) -> RegionBackend:
         found = self.backends.get(region)

@@ -12,7 +12,6 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
@@ -24,7 +23,6 @@ from personalize_mock.faults import DEFAULT_FAILURE_REASON, check_error_code
 from personalize_mock.interception.dispatch import active
 from personalize_mock.model import operation_model
 from personalize_mock.options import MockOptions
-from personalize_mock.polling import PollingWatch
 from personalize_mock.state import MockState
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,18 +45,19 @@ _GUARD = SendGuard()
 class _Activation:
     """The patches of the outermost activation, undone in reverse order on its exit."""
 
+    #: freezegun's freezer while ``freeze=True`` has it running.
+    freezer: Any = None
+
     def __init__(self, state: MockState) -> None:
         self.state = state
         self.depth = 0
         options = state.options
         self.sleep: SimulatedSleep | None = None
         if options.simulate_sleep:
-            stall_after = options.stall_after
-            # A partial of the state, not a method of this activation: a cycle through the
-            # sleep would leave every activation to the garbage collector.
-            start_watch = None if stall_after is None else partial(_start_watch, state, stall_after)
+            # A method of the state, not of this activation: a cycle through the sleep would
+            # leave every activation to the garbage collector.
+            start_watch = None if options.stall_after is None else state.start_polling_watch
             self.sleep = SimulatedSleep(state.clock, state.owner_thread, start_watch)
-        self.freezer: Any = None
 
     def install(self) -> None:
         state = self.state
@@ -93,12 +92,6 @@ class _Activation:
             self.freezer = None
         _GUARD.uninstall()
         _CREDENTIALS.uninstall()
-
-
-def _start_watch(state: MockState, stall_after: float) -> PollingWatch:
-    """Watch ``state`` for stalled polling, from the first simulated sleep on (see polling.py)."""
-    watch = state.polling = PollingWatch(stall_after, state.work_in_flight)
-    return watch
 
 
 _current: _Activation | None = None

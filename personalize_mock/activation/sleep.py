@@ -30,6 +30,12 @@ _real_asyncio_sleep: Any = None
 class SimulatedSleep:
     """Replaces ``time.sleep`` and ``asyncio.sleep`` while installed."""
 
+    #: Set at the first sleep, by ``start_watch``; the saved functions while installed.
+    #: Class-level defaults: an object is made at every activation, most never sleep.
+    watch: PollingWatch | None = None
+    _saved: tuple[Callable[[float], None], Any] | None = None
+    _saved_asyncio: Any = None
+
     def __init__(
         self,
         clock: SimulatedClock,
@@ -41,9 +47,6 @@ class SimulatedSleep:
         #: Makes the watch that raises StalledPollingError from a sleep of a loop that can no
         #: longer end; called at the first sleep (polling.py: polls count from there on).
         self.start_watch = start_watch
-        self.watch: PollingWatch | None = None
-        self._saved: tuple[Callable[[float], None], Any] | None = None
-        self._saved_asyncio: Any = None
 
     def sleep(self, seconds: float) -> None:
         if threading.get_ident() != self.owner_thread:
