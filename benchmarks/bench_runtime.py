@@ -77,6 +77,8 @@ FAST = "fast mode"
 #: without any of the runtime's own work.
 STUB = "stub handler"
 FAST_STUB = "fast mode, stub handler"
+#: Fast mode timed with the process's CPU time instead of the wall clock.
+FAST_CPU = "fast mode, CPU time"
 
 
 def _schema(name: str, fields: list[dict[str, Any]]) -> str:
@@ -261,17 +263,23 @@ def _method(client: Any, operation: str) -> Callable[..., Any]:
     return method
 
 
-def _asking(client: Any, world: World, operation: str, filtered: bool) -> Contender:
-    """Requests rotating over ASKED users (arguments built outside the timer)."""
+def _asking(
+    client: Any, world: World, operation: str, filtered: bool, clock: Callable[[], int] = perf_counter_ns
+) -> Contender:
+    """Requests rotating over ASKED users (arguments built outside the timer).
+
+    ``clock`` is the wall clock by default; ``time.process_time_ns`` times the CPU the process
+    spent instead, which leaves out the time other processes on a shared machine held the CPU.
+    """
     call = _method(client, operation)
     asked = [request(world, operation, f"u{user}", filtered) for user in range(ASKED)]
 
     def run(n: int) -> int:
         chosen = [asked[index % ASKED] for index in range(n)]
-        start = perf_counter_ns()
+        start = clock()
         for kwargs in chosen:
             call(**kwargs)
-        return perf_counter_ns() - start
+        return clock() - start
 
     return run
 
@@ -381,6 +389,9 @@ def run(settings: Settings, smoke: bool = False) -> Runtime:
                     contenders[name(FLOOR, size)] = _asking(world.floor, world, operation, filtered)
                     contenders[name(MOCK, size)] = _asking(world.mock, world, operation, filtered)
                     contenders[name(FAST, size)] = _fast(pm, _asking(world.mock, world, operation, filtered))
+                    contenders[name(FAST_CPU, size)] = _fast(
+                        pm, _asking(world.mock, world, operation, filtered, time.process_time_ns)
+                    )
                 # The machinery alone (no size dependence): at the smallest size only.
                 world = worlds[sizes[0]]
                 canned = world.canned[operation]
@@ -525,10 +536,10 @@ def report(result: Runtime) -> tuple[list[str], list[Series]]:
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     fast_lines = [
-        f"Fast mode, µs per call at {at} items.",
+        f"Fast mode, µs per call at {at} items (the target is judged on the wall clock).",
         "",
-        "| operation | fast mode µs | stub handler, fast mode µs | target | met? |",
-        "|---|---:|---:|---|---|",
+        "| operation | fast mode µs | stub handler, fast mode µs | fast mode, CPU time µs | target | met? |",
+        "|---|---:|---:|---:|---|---|",
     ]
     tracked: list[Series] = []
     for (operation, filtered), found in result.results.items():
@@ -556,6 +567,7 @@ def report(result: Runtime) -> tuple[list[str], list[Series]]:
         fast_cells = [
             " / ".join(_us(series.median) for series in fast),
             _us(fast_stub.median),
+            " / ".join(_us(found[name(FAST_CPU, size)].median) for size in sizes),
             f"≤ {FAST_LIMIT_US:.0f} µs at every size",
             _verdict(slowest <= FAST_LIMIT_US),
         ]

@@ -148,7 +148,7 @@ def _recommendation_id(backend: RegionBackend) -> str:
     # "RID-" + UUID4, 40 characters (behaviour reference §1.2); drawn from the mock's generator.
     # Exactly str(uuid.UUID(int=bits, version=4)), without building the UUID object.
     value = (backend.rng.getrandbits(128) & _UUID4_CLEARED) | _UUID4_SET
-    digits = f"{value:032x}"
+    digits = value.to_bytes(16, "big").hex()
     return f"RID-{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 

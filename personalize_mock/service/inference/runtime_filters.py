@@ -375,13 +375,12 @@ def bind_filter(
             f"Filter {arn} filters {rules.target}; this request recommends {_TARGET_NAMES[target]} "
             f"and needs a filter of {target}."
         )
-    given = dict(filter_values or {})
     bindings = _BINDINGS.setdefault(backend, {})
-    key = (arn, tuple(sorted(given.items())))
+    key = (arn, tuple(sorted(filter_values.items())) if filter_values else ())
     binding = bindings.get(key)
     if binding is None or binding.filter is not item:
         # Values that were refused are not kept: they are checked (and refused) again.
-        binding = _Binding(item, _checked_values(arn, rules, given))
+        binding = _Binding(item, _checked_values(arn, rules, dict(filter_values or {})))
         if len(bindings) >= _BINDINGS_KEPT:
             bindings.clear()
         bindings[key] = binding

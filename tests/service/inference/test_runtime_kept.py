@@ -8,6 +8,9 @@ and checks the answer follows, and that bounded stores stay correct once they ar
 
 from __future__ import annotations
 
+import random
+import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -132,3 +135,13 @@ def test_trainings_are_kept_per_version(shop: Shop, monkeypatch: pytest.MonkeyPa
     ]
     assert answers[0] == answers[1] == answers[2]
     assert answers[0][1][0] == "sock-1"  # in every history
+
+
+def test_recommendation_ids_are_the_uuid4_of_the_bits_drawn() -> None:
+    # The id is formatted without building a UUID object: the same text for the same draw.
+    drawn, expected = random.Random(7), random.Random(7)
+    backend: Any = SimpleNamespace(rng=drawn)
+    for _ in range(1000):
+        assert runtime._recommendation_id(backend) == "RID-" + str(
+            uuid.UUID(int=expected.getrandbits(128), version=4)
+        )

@@ -615,6 +615,7 @@ def test_answers_are_exactly_those_of_the_whole_catalogue_computation(seed: int)
     rng = random.Random(seed)
     actions = seed % 4 == 3
     view = random_view(rng, actions=actions)
+    half_life: float | None
     if actions:
         model, weight, half_life = learn_actions(view, seed=GROUP), action_weight, 30 * DAY
         events = view.action_interactions
