@@ -169,8 +169,14 @@ def test_put_events_right_after_create_event_tracker_counts_once_it_is_active(
         "does not match a field",
     )
     [batch] = batches(pm, pending.group)
-    active_at = tracker["creationDateTime"].timestamp() + DEFAULT_DURATIONS["event_tracker"]
-    assert batch.visible_at == pytest.approx(active_at, abs=0.001)
+    # The moment the tracker's timeline turns ACTIVE (creationDateTime is a millisecond stamp,
+    # which may sit up to a millisecond past the timeline's start when stamps collide).
+    timeline = pm.state.backend("us-east-1").collection("event_tracker").by_arn[pending.tracker].timeline
+    active_at = timeline.starts[timeline.statuses.index("ACTIVE")]
+    assert batch.visible_at == active_at
+    assert active_at == pytest.approx(
+        tracker["creationDateTime"].timestamp() + DEFAULT_DURATIONS["event_tracker"], abs=0.01
+    )
     assert batch.records[0]["TIMESTAMP"] == EPOCH  # the event's own time is kept
     store = group_data(pm.state.backend("us-east-1"), pending.group)
     assert list(store.records(pm.now().timestamp(), "INTERACTIONS")) == []
