@@ -20,8 +20,7 @@ aiobotocore's async clients keep the normal path.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from botocore.client import BaseClient
 from botocore.validate import ParamValidationDecorator, validate_parameters
@@ -51,40 +50,31 @@ class FastPathClient(BaseClient):  # type: ignore[misc]
             # botocore's validation, wrong types would reach the handlers (or the server):
             # refuse them first, as the service does.
             if not validated:
-                self._answer(
-                    state, self._service_model.service_name, operation_name, check_client_types, api_params
-                )
+                try:
+                    check_client_types(self._service_model.service_name, operation_name, api_params)
+                except ServiceError as error:
+                    self._raise_modeled(state, operation_name, error)
             return super()._make_api_call(operation_name, api_params)
         service_model = self._service_model
         service = service_model.service_name
         if validated:
             validate_parameters(api_params, service_model.operation_model(operation_name).input_shape)
-
-        def run(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-            return dispatch.run_operation(
-                state, service, operation, self.meta.region_name, params, validated=validated
+        try:
+            output = dispatch.run_operation(
+                state, service, operation_name, self.meta.region_name, api_params, validated=validated
             )
-
-        output = self._answer(state, service, operation_name, run, api_params)
+        except ServiceError as error:
+            self._raise_modeled(state, operation_name, error)
         output["ResponseMetadata"] = responses.metadata(200, service_model.protocol)
         return output
 
-    def _answer(
-        self,
-        state: MockState,
-        service: str,
-        operation_name: str,
-        work: Callable[[str, str, dict[str, Any]], Any],
-        api_params: dict[str, Any],
-    ) -> Any:
-        """``work(...)``'s result, a service error raised as the client's modeled exception."""
-        try:
-            return work(service, operation_name, api_params)
-        except ServiceError as error:
-            code = wire_code(error)
-            status = state.status_for(service, code)
-            parsed = responses.error_body(status, self._service_model.protocol, code, error.message)
-            raise self.exceptions.from_code(code)(parsed, operation_name) from None
+    def _raise_modeled(self, state: MockState, operation_name: str, error: ServiceError) -> NoReturn:
+        """Raise ``error`` as the client's modeled exception, as botocore would have parsed it."""
+        service_model = self._service_model
+        code = wire_code(error)
+        status = state.status_for(service_model.service_name, code)
+        parsed = responses.error_body(status, service_model.protocol, code, error.message)
+        raise self.exceptions.from_code(code)(parsed, operation_name) from None
 
 
 def add_fast_path(class_attributes: dict[str, Any], base_classes: list[type], **_: Any) -> None:
