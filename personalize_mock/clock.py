@@ -135,7 +135,7 @@ class SimulatedClock:
 
     __slots__ = (
         "_driving",
-        "_last_stamp",
+        "_last_millis",
         "_lock",
         "_real_time",
         "_skew",
@@ -156,7 +156,8 @@ class SimulatedClock:
 
     def __init__(self) -> None:
         self.offset = 0.0
-        self._last_stamp = 0.0
+        #: The last creation stamp handed out, in whole milliseconds.
+        self._last_millis = 0
         self._lock = threading.Lock()
         #: Whether :meth:`drive_wall_clock` is in force (its traveller may not be started yet).
         self._driving = False
@@ -265,12 +266,28 @@ class SimulatedClock:
         """
         return self.stamp_at(self.time())
 
+    @property
+    def last_stamp(self) -> float:
+        """The last creation stamp handed out (epoch seconds; snapshots keep it)."""
+        return self._last_millis / 1000
+
+    @last_stamp.setter
+    def last_stamp(self, stamp: float) -> None:
+        self._last_millis = round(stamp * 1000)
+
     def stamp_at(self, when: float) -> float:
-        """A creation timestamp for work that began at ``when`` (automatic training)."""
+        """A creation timestamp for work that began at ``when`` (creates read the clock once).
+
+        Callers hold the state's lock (every handler and every scheduled action runs under
+        it), so the last stamp needs no lock of its own: taking one cost ~0.15 µs per create.
+        """
         # Truncated, not rounded: a stamp must not lie ahead of the clock it was read from.
-        stamp = floor_ms(when)
-        with self._lock:
-            if stamp <= self._last_stamp:
-                stamp = round(self._last_stamp + 0.001, 3)
-            self._last_stamp = stamp
-        return stamp
+        # Whole milliseconds as an int: creates in a loop land in the same millisecond most
+        # of the time, and bumping an int is ~0.3 µs cheaper than round(stamp + 0.001, 3);
+        # ms / 1000 is the same nearest float as round() gives.
+        millis = math.floor(when * 1000)
+        last = self._last_millis
+        if millis <= last:
+            millis = last + 1
+        self._last_millis = millis
+        return millis / 1000

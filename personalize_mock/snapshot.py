@@ -51,7 +51,7 @@ def dump_state(state: MockState) -> bytes:
             "options": _options_fields(state.options),
             "now": state.clock.time(),
             # The clock's private field: creation stamps must stay strictly increasing.
-            "last_stamp": state.clock._last_stamp,
+            "last_stamp": state.clock.last_stamp,
             "rng": state.rng.getstate(),
         }
         buffer = io.BytesIO()
@@ -79,7 +79,7 @@ def load_state(data: bytes, *, clock: SimulatedClock | None = None) -> MockState
         state.clock = clock
     state.rng.setstate(header["rng"])
     state.clock.offset = float(header["now"]) - time.time()
-    state.clock._last_stamp = float(header["last_stamp"])
+    state.clock.last_stamp = float(header["last_stamp"])
     try:
         backends = _Unpickler(stream, state).load()
     except Exception as error:  # a truncated or foreign stream: say what it is

@@ -15,7 +15,7 @@ import pytest
 from helpers import REGION, assert_reset, client
 
 from personalize_mock import NotImplementedOperation, mock_personalize
-from personalize_mock.interception import dispatch
+from personalize_mock.interception import dispatch, fast_path
 from personalize_mock.interception.fast_path import FastPathClient, add_fast_path
 
 SCHEMA = (
@@ -95,6 +95,59 @@ def test_fast_mode_keeps_botocore_parameter_validation() -> None:
         with pytest.raises(botocore.exceptions.ParamValidationError, match="Invalid type for parameter name"):
             personalize.create_dataset_group(name=5)
         assert personalize.list_dataset_groups()["datasetGroups"] == []  # nothing was created
+
+
+def test_fast_mode_validates_a_repeated_read_once_and_every_error_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    validated: list[str] = []
+    real_validate = fast_path.validate_parameters
+
+    def counting(params: dict[str, Any], shape: Any) -> None:
+        validated.append(shape.name)
+        real_validate(params, shape)
+
+    monkeypatch.setattr(fast_path, "validate_parameters", counting)
+    monkeypatch.setattr(fast_path, "_VALID_READS", {})
+    with mock_personalize(fast=True):
+        personalize = client()
+        group = personalize.create_dataset_group(name="shop")["datasetGroupArn"]
+        for _ in range(3):  # a polling loop: validated the first time only
+            personalize.describe_dataset_group(datasetGroupArn=group)
+        for _ in range(2):  # int values are remembered too; creates never are
+            personalize.list_dataset_groups(maxResults=5)
+        personalize.create_dataset_group(name="other")
+        assert validated == [
+            "CreateDatasetGroupRequest",
+            "DescribeDatasetGroupRequest",
+            "ListDatasetGroupsRequest",
+            "CreateDatasetGroupRequest",
+        ]
+        for _ in range(2):  # failures are botocore's own, every time
+            with pytest.raises(botocore.exceptions.ParamValidationError, match="Invalid type"):
+                personalize.list_dataset_groups(maxResults="5")
+            # botocore takes a bool for an integer but not an int for a boolean, and True == 1:
+            # bools are never remembered, so the two can't be confused.
+            personalize.list_dataset_groups(maxResults=True)
+        assert validated[4:] == ["ListDatasetGroupsRequest"] * 4
+        del validated[:]
+        runtime = client("personalize-runtime")
+        for _ in range(2):  # nested values are not remembered: validated each time
+            with pytest.raises(runtime.exceptions.ResourceNotFoundException):
+                runtime.get_recommendations(
+                    campaignArn=group.replace("dataset-group", "campaign"), userId="u", context={"k": "v"}
+                )
+        assert validated == ["GetRecommendationsRequest"] * 2
+
+
+def test_fast_mode_forgets_remembered_reads_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast_path, "_VALID_READS", {})
+    monkeypatch.setattr(fast_path, "VALID_READS_LIMIT", 2)
+    with mock_personalize(fast=True):
+        personalize = client()
+        for size in (1, 2, 3):
+            personalize.list_dataset_groups(maxResults=size)
+        assert [key[2] for key in fast_path._VALID_READS] == [(("maxResults", 3),)]
 
 
 def test_fast_mode_checks_model_constraints_and_raises_modeled_exceptions() -> None:

@@ -93,8 +93,15 @@ class Solution(UpdatableResource):
 
     def training_config(self) -> dict[str, Any]:
         """The sections of ``solutionConfig`` that training evaluates, as they are now."""
-        config = self.solution_config or {}
-        return {key: value for key, value in config.items() if key not in self.unevaluated}
+        config = self.solution_config
+        if config is None:
+            return {}
+        unevaluated = self.unevaluated
+        if not unevaluated:
+            # Shared, not copied (a create pays for every copy): nothing mutates a solution's
+            # config in place (UpdateSolution replaces it), nor a version's training config.
+            return config
+        return {key: value for key, value in config.items() if key not in unevaluated}
 
 
 def solutions(backend: RegionBackend) -> Collection[Solution]:

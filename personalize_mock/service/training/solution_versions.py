@@ -41,7 +41,6 @@ from personalize_mock.service.training.training_data import (
     NO_NEW_DATA,
     changed_since,
     data_required,
-    event_selection,
     training_failure,
 )
 
@@ -161,19 +160,24 @@ def start_version(
     training_type: str,
     name: str | None = None,
     tags: dict[str, str] | None = None,
+    now: float | None = None,
 ) -> SolutionVersion:
-    """Store a new version of ``solution`` that starts training at ``created``."""
+    """Store a new version of ``solution`` that starts training at ``created``.
+
+    ``now`` is the clock reading ``created`` was stamped from, when the caller has one (a
+    create reads the clock once); otherwise the clock is read here.
+    """
     version_id = backend.hex_id()
     arn = f"{solution.arn}/{version_id}"
     duration_key = "solution_version_update" if training_mode == UPDATE else KIND
     total = backend.duration(duration_key)
     reason = backend.faults.take_failure(KIND)
-    begin = work_start(backend, created)
+    begin = work_start(backend, created) if now is None else min(created, now)
     config = solution.training_config()
     if reason is None:
         # Decided from the data visible when training starts (behaviour reference §4.2), after
         # the solution's event filters: the same events the model learns from.
-        reason = training_failure(backend, solution, begin, event_selection(solution.event_type, config))
+        reason = training_failure(backend, solution, begin, config)
     timeline = Timeline.creation(begin, total * PENDING_SHARE, total, failed=reason is not None)
     version = SolutionVersion(
         arn, name or f"{solution.name}/{version_id}", backend.next_seq(), created, timeline, solution, config
@@ -237,11 +241,12 @@ def create_solution_version(backend: RegionBackend, params: Mapping[str, Any]) -
     version = start_version(
         backend,
         solution,
-        backend.clock.stamp(),
+        backend.clock.stamp_at(now),
         training_mode=mode,
         training_type=MANUAL,
         name=params.get("name"),
         tags=tags,
+        now=now,
     )
     return {"solutionVersionArn": version.arn}
 

@@ -144,11 +144,13 @@ def _has_dataset(backend: RegionBackend, group_arn: str, dataset_type: str, at: 
 
 
 def training_failure(
-    backend: RegionBackend, solution: Solution, at: float, selection: EventSelection
+    backend: RegionBackend, solution: Solution, at: float, config: Mapping[str, Any]
 ) -> str | None:
     """Why a version of ``solution`` created at ``at`` fails for lack of data, or ``None``.
 
-    Interactions count when ``selection`` uses them (see :class:`EventSelection`).
+    Interactions count when the solution's event selection of its evaluated ``config`` uses
+    them (see :func:`event_selection`; built only when readable interactions exist, since
+    most versions are decided before that, ~0.5 µs per create).
     """
     if not data_required(backend):
         return None
@@ -164,6 +166,7 @@ def training_failure(
         return None
     # The indexed view the model will learn from (cached), so both see the same events.
     view = data_view(backend, solution.dataset_group_arn, at)
+    selection = event_selection(solution.event_type, config)
     return _shortfall(event.user for event in view.interactions if selection.weight(event) > 0)
 
 
