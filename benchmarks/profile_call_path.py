@@ -29,7 +29,7 @@ from bench_core import clean_session, perf_counter_ns
 from bench_percall import FAKE_KEYS, RECIPE_ARN, SCHEMA, floor_handler
 
 from personalize_mock import mock_personalize
-from personalize_mock.interception import hooks as interception
+from personalize_mock.interception import dispatch
 from personalize_mock.interception import responses
 from personalize_mock.interception.operations import TABLE
 from personalize_mock.state import MockState
@@ -51,7 +51,7 @@ def _timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _instrument() -> None:
-    interception.validate_input = _timed("validate", interception.validate_input)  # type: ignore[attr-defined]
+    dispatch.validate_input = _timed("validate", dispatch.validate_input)
     MockState.dispatch = _timed("dispatch", MockState.dispatch)  # type: ignore[method-assign]
     responses.success = _timed("response", responses.success)
     for handlers in TABLE.values():

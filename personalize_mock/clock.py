@@ -51,17 +51,17 @@ def floor_ms(timestamp: float) -> float:
 #: page ten of each, mostly the same few values; datetimes are immutable, so one object can
 #: be handed out many times (a lookup costs a third of building one). Bounded: emptied when
 #: full, which only costs rebuilding.
-_DATETIMES: dict[float, datetime] = {}
+DATETIMES: dict[float, datetime] = {}
 DATETIME_MEMO_LIMIT = 8192
 
 
 def to_datetime(timestamp: float) -> datetime:
     """An epoch timestamp as the timezone-aware UTC datetime botocore would have parsed."""
-    found = _DATETIMES.get(timestamp)
+    found = DATETIMES.get(timestamp)
     if found is None:
-        if len(_DATETIMES) >= DATETIME_MEMO_LIMIT:
-            _DATETIMES.clear()
-        found = _DATETIMES[timestamp] = datetime.fromtimestamp(timestamp, timezone.utc)
+        if len(DATETIMES) >= DATETIME_MEMO_LIMIT:
+            DATETIMES.clear()
+        found = DATETIMES[timestamp] = datetime.fromtimestamp(timestamp, timezone.utc)
     return found
 
 

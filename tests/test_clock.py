@@ -43,7 +43,7 @@ def test_to_datetime_memo_stays_bounded_and_exact() -> None:
     for step in range(limit + 10):
         moment = base + step / 1000
         assert to_datetime(moment) == datetime.fromtimestamp(moment, timezone.utc)
-    assert len(clock_module._DATETIMES) <= limit
+    assert len(clock_module.DATETIMES) <= limit
     # Repeated reads hand out one (immutable) object.
     assert to_datetime(base) is to_datetime(base)
 
