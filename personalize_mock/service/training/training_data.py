@@ -155,19 +155,28 @@ def training_failure(
     if not data_required(backend):
         return None
     kind = needed_kind(solution)
-    words = {"type": kind.lower(), "data": kind.lower()}
     if not _has_dataset(backend, solution.dataset_group_arn, kind, at):
-        return NO_DATASET.format(**words)
+        return _MISSING[kind][0]
     data = group_data(backend, solution.dataset_group_arn)
     batches = data.effective(at, kind)
     if not batches:
-        return NO_DATA.format(**words)
+        return _MISSING[kind][1]
     if kind != INTERACTIONS or any(batch.opaque for batch in batches):
         return None
     # The indexed view the model will learn from (cached), so both see the same events.
     view = data_view(backend, solution.dataset_group_arn, at)
     selection = event_selection(solution.event_type, config)
     return _shortfall(event.user for event in view.interactions if selection.weight(event) > 0)
+
+
+#: (no dataset, no data) failure reasons per dataset type, formatted once.
+_MISSING = {
+    kind: (
+        NO_DATASET.format(type=kind.lower(), data=kind.lower()),
+        NO_DATA.format(data=kind.lower()),
+    )
+    for kind in (INTERACTIONS, ITEMS)
+}
 
 
 def _shortfall(users: Iterable[str]) -> str | None:
