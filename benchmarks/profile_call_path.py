@@ -29,8 +29,7 @@ from bench_core import clean_session, perf_counter_ns
 from bench_percall import FAKE_KEYS, RECIPE_ARN, SCHEMA, floor_handler
 
 from personalize_mock import mock_personalize
-from personalize_mock.interception import dispatch
-from personalize_mock.interception import responses
+from personalize_mock.interception import dispatch, responses
 from personalize_mock.interception.operations import TABLE
 from personalize_mock.state import MockState
 

@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_activation
+import bench_bulk
 import bench_core
 import bench_fresh
 import bench_lifecycle
@@ -30,12 +31,13 @@ import bench_percall
 import bench_runtime
 import bench_scale
 import bench_server
+import bench_soak
 from bench_core import Series, Settings, paired_ratio
 
 OTHER_HEADER = "| measurement | personalize_mock | comparison | ratio | target | met? |"
 #: The multiplication sign, kept out of string literals (ruff RUF001 reads it as a letter x).
 X = "\u00d7"
-SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh", "server", "runtime")
+SECTIONS = ("activation", "percall", "lifecycle", "scale", "fresh", "server", "runtime", "bulk", "soak")
 
 PER_CALL_LIMIT = 1.10
 MOTO_FACTOR = 5.0
@@ -45,6 +47,8 @@ LIFECYCLE_MS = 30.0
 SCALE_LIMIT = 1.10
 BYTES_PER_VERSION = 1024
 IMPORT_MS = 30.0
+#: Issue "a first call as cheap as the rest": what the mock adds to a process's first call.
+FIRST_CALL_MS = 10.0
 
 
 def us(value: float) -> str:
@@ -245,6 +249,16 @@ def fresh_rows(report: Report, found: dict[str, dict[str, float]]) -> None:
         f"≤ {PER_TEST_MS:.0f} ms (repeated)",
         None,
     )
+    floor = found["floor"]
+    added_ms = (mock["test.first_us"] - floor["test.first_us"]) / 1000
+    report.add_other(
+        f"first Personalize call in a fresh process above the floor's first call (median of {runs})",
+        f"+{ms(added_ms)} ms ({ms(mock['test.first_us'] / 1000)} ms in all)",
+        f"floor (no mock, botocore `Stubber`): {ms(floor['test.first_us'] / 1000)} ms",
+        f"{mock['test.first_us'] / floor['test.first_us']:.2f}{X} the floor",
+        f"≤ +{FIRST_CALL_MS:.0f} ms",
+        added_ms <= FIRST_CALL_MS,
+    )
     report.add_other(
         f"`import personalize_mock` on top of `import boto3`, bytecode cached (median of {3 * runs})",
         f"{ms(mock['import_ms'])} ms",
@@ -260,6 +274,35 @@ def fresh_rows(report: Report, found: dict[str, dict[str, float]]) -> None:
         f"{moto['import_source_ms'] / mock['import_source_ms']:.1f}{X} faster",
         "—",
         None,
+    )
+
+
+def bulk_rows(report: Report, size: bench_bulk.Size, found: dict[str, float]) -> None:
+    interactions, users = f"{size.interactions:,}", f"{size.batch_users:,}"
+    report.add_other(
+        f"learning from {interactions} interactions ({size.users:,} users, {size.items:,} items) "
+        "read through moto's S3: import + training until ACTIVE, wall",
+        f"{found['learn_s']:.2f} s",
+        f"import {found['import_s']:.2f} s, training {found['train_s']:.2f} s",
+        "—",
+        f"≤ {bench_bulk.LEARN_S:.0f} s at 10⁶",
+        found["learn_s"] <= bench_bulk.LEARN_S if size == bench_bulk.FULL else None,
+    )
+    report.add_other(
+        f"the same: tracemalloc peak while learning from {interactions} interactions",
+        f"{found['peak_mb']:.0f} MB",
+        "—",
+        "—",
+        f"≤ {bench_bulk.PEAK_MB:.0f} MB at 10⁶",
+        found["peak_mb"] <= bench_bulk.PEAK_MB if size == bench_bulk.FULL else None,
+    )
+    report.add_other(
+        f"batch inference job over {users} users until its output is in S3, wall",
+        f"{found['batch_s']:.2f} s",
+        f"{found['batch_s'] / size.batch_users * 1e6:.0f} µs per user",
+        "—",
+        f"≤ {bench_bulk.BATCH_S:.0f} s at 10⁵",
+        found["batch_s"] <= bench_bulk.BATCH_S if size == bench_bulk.FULL else None,
     )
 
 
@@ -378,6 +421,34 @@ def server_rows(report: Report, result: bench_server.ServerBench) -> None:
         )
 
 
+def soak_rows(report: Report, results: list[bench_soak.Soak]) -> None:
+    """Churn soak (benchmarks/bench_soak.py): growth and latency ratios between its two points."""
+    for result in results:
+        first, last = result.points[0], result.points[-1]
+        span = f"{first.ops:,} → {last.ops:,} ops"
+        figures: list[tuple[str, str, float, float]] = []
+        if first.traced_bytes is not None and last.traced_bytes is not None:
+            traced = f"{first.traced_bytes / 1e6:.2f} → {last.traced_bytes / 1e6:.2f} MB"
+            figures.append(("tracemalloc", traced, result.ratio("traced_bytes"), bench_soak.MEMORY_LIMIT))
+        rss = f"{first.rss_bytes / 1e6:.1f} → {last.rss_bytes / 1e6:.1f} MB"
+        figures.append(("RSS", rss, result.ratio("rss_bytes"), bench_soak.MEMORY_LIMIT))
+        describe = f"{us(first.describe_us)} → {us(last.describe_us)} µs"
+        figures.append(
+            ("DescribeDatasetGroup p50", describe, result.ratio("describe_us"), bench_soak.LATENCY_LIMIT)
+        )
+        settle = f"{us(first.settle_us)} → {us(last.settle_us)} µs"
+        figures.append(("settle() p50", settle, result.ratio("settle_us"), bench_soak.LATENCY_LIMIT))
+        for name, values, ratio, limit in figures:
+            report.add_other(
+                f"churn soak ({result.mode}), {name}, {span}",
+                values,
+                f"{result.live_at_end} dataset group(s) live at the end",
+                f"{ratio:.3f}{X}",
+                f"≤ {limit:.2f}{X}",
+                ratio <= limit if not report.settings.quick else None,
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small batches and sizes (under a minute)")
@@ -412,6 +483,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         fresh_rows(report, bench_fresh.measure(settings.fresh_runs))
     if step("server"):
         server_rows(report, bench_server.run(settings))
+    if step("bulk"):
+        bulk_rows(report, *bench_bulk.run(settings.quick, smoke=args.smoke))
+    if step("soak"):
+        soak_rows(report, bench_soak.run(settings))
     runtime: list[str] = []
     if step("runtime"):
         runtime, runtime_series = bench_runtime.report(bench_runtime.run(settings, smoke=args.smoke))

@@ -35,7 +35,13 @@ def test_benchmarks_quick_run_prints_the_tables() -> None:
         "DescribeSolutionVersion with",
         "memory per stored solution version",
         "`import personalize_mock` on top of `import boto3`",
+        "first Personalize call in a fresh process above the floor's first call",
+        "learning from 2,000 interactions",
+        "tracemalloc peak while learning",
+        "batch inference job over 200 users until its output is in S3",
         "server mode on loopback, CreateSchema (fresh names): requests per second",
         "server mode on loopback, DescribeSchema: requests per second, through boto3",
+        "churn soak (in-process), tracemalloc",
+        "churn soak (server), settle() p50",
     ):
         assert row in out, row

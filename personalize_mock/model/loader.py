@@ -3,6 +3,10 @@
 A botocore ``Session`` per lookup would re-resolve data paths and rebuild the model every
 time (tens of ms); the mock needs the model on every call, so one module-level ``Loader``
 reads each ``service-2.json`` once and the resulting objects are kept for the process.
+
+It reads the file by its path (``<service>/<latest api version>/service-2``) instead of
+``Loader.load_service_model``, which first lists every service botocore knows (hundreds of
+directories, about 10 ms in a fresh process) only to check that the name exists.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ def service_model(service_name: str) -> ServiceModel:
     with _LOAD_LOCK:
         model = _SERVICES.get(service_name)
         if model is None:
-            raw = _LOADER.load_service_model(service_name, "service-2")
+            latest = _LOADER.list_api_versions(service_name, "service-2")[-1]
+            raw = _LOADER.load_data(f"{service_name}/{latest}/service-2")
             model = _SERVICES[service_name] = ServiceModel(raw, service_name=service_name)
     return model
 

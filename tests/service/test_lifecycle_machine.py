@@ -25,6 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from personalize_mock import PersonalizeMock, mock_personalize
 from personalize_mock.options import DEFAULT_DURATIONS
+from personalize_mock.service.core.lifecycle import GONE
 
 PREFIX = "arn:aws:personalize:us-east-1:123456789012:"
 RECIPES = ["aws-user-personalization", "aws-hrnn-coldstart", "aws-sims"]
@@ -341,6 +342,22 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert status in {"ACTIVE", "CREATE FAILED"}, status
 
     # -- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def the_store_holds_only_what_exists(self) -> None:
+        # A sweep at "now" (what the next create or settle() does) leaves no gone resource
+        # stored, and the in-flight heap knows the same settle time as a scan of everything.
+        state = self.mock.state
+        now = state.clock.time()
+        for backend in state.backends.values():
+            backend.in_flight.sweep(now)
+            latest = now
+            for collection in backend.collections.values():
+                assert len(collection.by_arn) == len(collection.order)
+                for resource in collection.order:
+                    assert resource.status(now) != GONE, resource.arn
+                    latest = max(latest, resource.settles_at())
+            assert backend.in_flight.latest(now) == latest
 
     def observe(self, version: Version, status: str) -> None:
         assert status is not None

@@ -54,9 +54,18 @@ def tags_from(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, st
             raise InvalidInputException(
                 f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use: {key}"
             )
+        if key in tags:
+            raise duplicate_tag_key(key)
         tags[key] = tag["tagValue"]
     check_tag_count(backend, tags)
     return tags
+
+
+def duplicate_tag_key(key: str) -> InvalidInputException:
+    """The error for a tag key given twice in one request (each key has one value per resource)."""
+    return InvalidInputException(
+        f"Tag key {key} appears more than once in the request; each tag key must be unique."
+    )
 
 
 def check_tag_count(backend: RegionBackend, tags: Mapping[str, str]) -> None:
@@ -237,11 +246,15 @@ def start_deletion(
         phases.append((DELETE_IN_PROGRESS, pending))
     phases.append((GONE, total))
     resource.timeline = resource.timeline.then(now, phases)
-    backend.collection(kind).mark_deleting(resource)
+    collection = backend.collection(kind)
+    collection.mark_deleting(resource)
+    collection.track(resource)
     gone_at = now + total
     for child_kind in taking:
-        for child in backend.collection(child_kind).live(now, resource.arn):
+        children = backend.collection(child_kind)
+        for child in children.live(now, resource.arn):
             child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
+            children.track(child)
     return gone_at
 
 

@@ -4,6 +4,12 @@ Each kind of resource has a :class:`Collection`: a dict by ARN for lookups and l
 creation order (overall and per parent) for listings. A resource whose deletion has run its
 course (status :data:`~personalize_mock.service.core.lifecycle.GONE`) is dropped from the
 collection the first time anyone looks at it, so "gone" is derived from the clock too.
+
+Nobody may look at it again, so each region also keeps :class:`InFlight`: a heap of the
+resources whose timelines still have a phase to begin, by that time. Every create sweeps
+it (and ``settle()`` reads it): what has become gone is forgotten, with whatever the
+families keep about it (:func:`forget_with`), so memory follows what exists, and the
+latest in-flight time costs the work in flight, not every resource ever created.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from personalize_mock.errors import ResourceNotFoundException
-from personalize_mock.service.core.lifecycle import GONE, Timeline, Tracked
+from personalize_mock.service.core.lifecycle import DELETE_PENDING, GONE, Timeline, Tracked
+from personalize_mock.service.core.partitions import partition_for
 
 if TYPE_CHECKING:
     from personalize_mock.clock import SimulatedClock
@@ -71,14 +78,82 @@ class UpdatableResource(Resource):
 
 R = TypeVar("R", bound=Resource)
 
+#: What a family forgets about a resource of a kind once it is gone: ``forget(backend, arn)``.
+Forgetter = Callable[["RegionBackend", str], None]
+_FORGETTERS: dict[str, list[Forgetter]] = {}
+
+
+def forget_with(kind: str, forget: Forgetter) -> None:
+    """Call ``forget(backend, arn)`` whenever a resource of ``kind`` is gone and dropped.
+
+    For what a family keeps by ARN outside the collections (a dataset group's records,
+    caches keyed by a resource's ARN): registered once, at import of the family module.
+    """
+    _FORGETTERS.setdefault(kind, []).append(forget)
+
+
+class InFlight:
+    """The resources of one region that may still change by themselves: a heap by when they settle.
+
+    Entries are ``(settles at, ticket, collection, resource)``; a resource is pushed when it is
+    added and again whenever its timeline is rewritten (:meth:`Collection.track`), so it may
+    have stale entries: each is checked against the resource when its time comes. Reading it
+    costs the entries whose time has come plus, for :meth:`latest`, those still in flight.
+    """
+
+    __slots__ = ("backend", "heap", "ticket")
+
+    def __init__(self, backend: RegionBackend | None = None) -> None:
+        self.backend = backend
+        self.heap: list[tuple[float, int, Collection[Any], Resource]] = []
+        self.ticket = 0
+
+    def track(self, collection: Collection[Any], resource: Resource) -> None:
+        self.ticket += 1
+        heapq.heappush(self.heap, (resource.settles_at(), self.ticket, collection, resource))
+
+    def sweep(self, now: float) -> None:
+        """Drop the entries settled by ``now``, forgetting the resources found gone."""
+        heap = self.heap
+        while heap and heap[0][0] <= now:
+            _, ticket, collection, resource = heapq.heappop(heap)
+            settles = resource.settles_at()
+            if settles > now:
+                heapq.heappush(heap, (settles, ticket, collection, resource))
+                continue
+            collection.prune(now)
+            if resource.timeline.statuses[-1] is GONE:
+                collection.forget(resource)
+
+    def latest(self, now: float) -> float:
+        """When everything in flight at ``now`` will have settled (``now`` if nothing is)."""
+        self.sweep(now)
+        latest = now
+        for _, _, _, resource in self.heap:
+            settles = resource.settles_at()
+            if settles > latest:
+                latest = settles
+        return latest
+
 
 class Collection(Generic[R]):
     """The resources of one kind in one region."""
 
-    __slots__ = ("by_arn", "by_parent", "kind", "order", "undeleted", "undeleted_by_parent", "unsettled")
+    __slots__ = (
+        "by_arn",
+        "by_parent",
+        "in_flight",
+        "kind",
+        "order",
+        "undeleted",
+        "undeleted_by_parent",
+        "unsettled",
+    )
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, in_flight: InFlight | None = None) -> None:
         self.kind = kind
+        #: The region's resources in flight (a private heap for a collection on its own).
+        self.in_flight = InFlight() if in_flight is None else in_flight
         self.by_arn: dict[str, R] = {}
         self.order: list[R] = []
         self.by_parent: dict[str, list[R]] = {}
@@ -99,7 +174,23 @@ class Collection(Generic[R]):
         self.undeleted += 1
         self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
         heapq.heappush(self.unsettled, (resource.settles_at(), resource.seq, resource))
+        in_flight = self.in_flight
+        in_flight.track(self, resource)
+        # Creating is what makes memory grow, so each create sweeps away what is gone. The
+        # clock is read (not the new resource's stamp or first phase: a stamp may run ahead
+        # of the clock, a first phase lag just behind what settle() waited for).
+        backend = in_flight.backend
+        if backend is not None:
+            in_flight.sweep(backend.clock.time())
         return resource
+
+    def track(self, resource: R) -> None:
+        """``resource``'s timeline (or its update's) was rewritten: watch it until it settles.
+
+        Every rewrite must be tracked (deletes, stops, updates), so ``settle()`` sees the new
+        phases and a deleted resource is forgotten once gone.
+        """
+        self.in_flight.track(self, resource)
 
     def mark_deleting(self, resource: R) -> None:
         """The resource's deletion started: it stops counting towards "active" quotas."""
@@ -122,12 +213,7 @@ class Collection(Generic[R]):
         fewer candidates remain than ``limit`` the answer needs no predicate at all, so a
         create costs the same however many resources are in flight below the quota.
         """
-        heap = self.unsettled
-        while heap and heap[0][0] <= now:
-            _, seq, resource = heapq.heappop(heap)
-            settles = resource.settles_at()
-            if settles > now:
-                heapq.heappush(heap, (settles, seq, resource))
+        heap = self.prune(now)
         if len(heap) < limit:
             return False
         found = 0
@@ -138,11 +224,21 @@ class Collection(Generic[R]):
                     return True
         return False
 
+    def prune(self, now: float) -> list[tuple[float, int, R]]:
+        """Drop from :attr:`unsettled` the resources settled by ``now``; returns the heap."""
+        heap = self.unsettled
+        while heap and heap[0][0] <= now:
+            _, seq, resource = heapq.heappop(heap)
+            settles = resource.settles_at()
+            if settles > now:
+                heapq.heappush(heap, (settles, seq, resource))
+        return heap
+
     def find(self, arn: str, now: float) -> R | None:
         """The resource with ``arn``, or ``None`` if it never existed or is gone."""
         resource = self.by_arn.get(arn)
         if resource is not None and resource.timeline.status(now) is GONE:
-            self.discard(resource)
+            self.forget(resource)
             return None
         return resource
 
@@ -153,9 +249,32 @@ class Collection(Generic[R]):
             raise ResourceNotFoundException(f"Resource Arn {arn} does not exist.")
         return resource
 
+    def forget(self, resource: R) -> None:
+        """Drop ``resource``, which is gone, and what the families keep about it (:func:`forget_with`)."""
+        if self.by_arn.get(resource.arn) is not resource:
+            return  # already dropped (an ARN reused since names a new resource)
+        if DELETE_PENDING not in resource.timeline.statuses:
+            # Gone with its parent, without a deletion of its own: it counted as undeleted.
+            self.mark_deleting(resource)
+        self.discard(resource)
+        parent = resource.parent_arn()
+        if not self.undeleted_by_parent.get(parent, 1):
+            del self.undeleted_by_parent[parent]
+        backend = self.in_flight.backend
+        if backend is not None:
+            for forget in _FORGETTERS.get(self.kind, ()):
+                forget(backend, resource.arn)
+
+    def forget_children(self, parent: str) -> None:
+        """Forget every resource listed under ``parent``: they went with it."""
+        for resource in list(self.by_parent.get(parent, ())):
+            self.forget(resource)
+
     def discard(self, resource: R) -> None:
-        if self.by_arn.pop(resource.arn, None) is None:
+        """Drop ``resource`` from the lookups and listings (no-op unless it is the one stored)."""
+        if self.by_arn.get(resource.arn) is not resource:
             return
+        del self.by_arn[resource.arn]
         _remove_sorted(self.order, resource)
         parent = resource.parent_arn()
         siblings = self.by_parent.get(parent)
@@ -174,7 +293,7 @@ class Collection(Generic[R]):
         """Resources that still exist at ``now`` (dropping those found gone)."""
         for resource in list(self.listed(parent)):
             if resource.timeline.status(now) is GONE:
-                self.discard(resource)
+                self.forget(resource)
             else:
                 yield resource
 
@@ -188,19 +307,6 @@ def _remove_sorted(items: list[R], resource: R) -> None:
     index = bisect_left(items, resource.seq, key=lambda item: item.seq)
     assert items[index] is resource
     del items[index]
-
-
-def partition_for(region: str) -> str:
-    """The ARN partition of ``region``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    return "aws"
 
 
 class RegionBackend:
@@ -228,6 +334,8 @@ class RegionBackend:
         self.faults = faults
         self.rng = rng
         self.collections: dict[str, Collection[Any]] = {}
+        #: Every resource of the region that may still change by itself (see :class:`InFlight`).
+        self.in_flight = InFlight(self)
         #: Dataset records per dataset group ARN (see service/data/data_store.py).
         self.data_stores: dict[str, Any] = {}
         self._seq = 0
@@ -253,7 +361,7 @@ class RegionBackend:
     def collection(self, kind: str) -> Collection[Any]:
         found = self.collections.get(kind)
         if found is None:
-            found = self.collections[kind] = Collection(kind)
+            found = self.collections[kind] = Collection(kind, self.in_flight)
         return found
 
     def arn(self, resource_type: str, resource_id: str) -> str:

@@ -22,7 +22,7 @@ from personalize_mock.service.core.common import (
     work_start,
 )
 from personalize_mock.service.core.lifecycle import GONE, Timeline
-from personalize_mock.service.core.store import Collection, RegionBackend, Resource
+from personalize_mock.service.core.store import Collection, RegionBackend, Resource, forget_with
 from personalize_mock.service.data.dataset_groups import DatasetGroup, dataset_groups
 from personalize_mock.service.data.dataset_import_jobs import s3_data_source
 
@@ -59,11 +59,19 @@ def deletion_jobs(backend: RegionBackend) -> Collection[DataDeletionJob]:
     return backend.collection(KIND)
 
 
+def _forget_jobs(backend: RegionBackend, group_arn: str) -> None:
+    # The jobs of a gone group are not found any more (``orphaned``): they go with it.
+    deletion_jobs(backend).forget_children(group_arn)
+
+
+forget_with("dataset_group", _forget_jobs)
+
+
 def _find(backend: RegionBackend, arn: str, now: float) -> DataDeletionJob | None:
     collection = deletion_jobs(backend)
     job = collection.find(arn, now)
     if job is not None and job.orphaned(now):
-        collection.discard(job)
+        collection.forget(job)
         return None
     return job
 

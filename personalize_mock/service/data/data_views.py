@@ -16,10 +16,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from personalize_mock.service.core.bulk import collector_paused
 from personalize_mock.service.core.store import RegionBackend
 from personalize_mock.service.data.data_store import (
+    ACTION_INTERACTIONS,
     ACTIONS,
     INTERACTIONS,
     ITEMS,
@@ -35,9 +37,13 @@ Row = Mapping[str, Any]
 _VIEWS_PER_GROUP = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
-    """One interaction (item or action) with the columns the engine reads, plus the whole row."""
+class Interaction(NamedTuple):
+    """One interaction (item or action) with the columns the engine reads, plus the whole row.
+
+    A named tuple rather than a frozen dataclass: a view holds one per interaction (10⁶ for a
+    large dataset), and a tuple is built several times faster than a frozen dataclass, whose
+    ``__init__`` goes through ``object.__setattr__`` for every field.
+    """
 
     user: str
     target: str
@@ -85,60 +91,81 @@ class DataView:
         return view
 
     def _index(self, batches: Iterable[Batch]) -> None:
+        # One pass over the records, written out flat: at 10⁶ interactions every attribute
+        # lookup and call per record costs a visible share of the build.
         metadata = {
             ITEMS: (self.items, "ITEM_ID"),
             USERS: (self.users, "USER_ID"),
             ACTIONS: (self.actions, "ACTION_ID"),
         }
-        grown: set[tuple[str, str]] = set()
+        streams: dict[
+            str, tuple[str, list[Interaction], dict[str, list[Interaction]], dict[str, list[Interaction]]]
+        ] = {
+            INTERACTIONS: ("ITEM_ID", self.interactions, self.by_user, {}),
+            ACTION_INTERACTIONS: ("ACTION_ID", self.action_interactions, self.actions_by_user, {}),
+        }
+        event_ids = self.event_ids
         for batch in batches:
             self.kinds.add(batch.kind)
+            if batch.kind in metadata:
+                index, id_column = metadata[batch.kind]
+                for record in batch.records:
+                    row = upper_keys(record)
+                    key = row.get(id_column)
+                    if key is not None and key != "":
+                        index[text(key)] = row
+                continue
+            # The only kinds that are not metadata: interactions and action interactions.
+            target_column, events, per_user, grown = streams[batch.kind]
             for record in batch.records:
                 row = upper_keys(record)
-                if batch.kind in metadata:
-                    index, id_column = metadata[batch.kind]
-                    key = row.get(id_column)
-                    if key not in (None, ""):
-                        index[text(key)] = row
-                    continue
                 # Events after the first with the same eventId are not used (PutEvents docs).
                 event_id = row.get("EVENT_ID")
-                if event_id not in (None, ""):
-                    if text(event_id) in self.event_ids:
+                if event_id is not None and event_id != "":
+                    event_id = text(event_id)
+                    if event_id in event_ids:
                         continue
-                    self.event_ids.add(text(event_id))
-                if batch.kind == INTERACTIONS:
-                    self._add(row, "ITEM_ID", self.interactions, self.by_user, grown)
-                else:  # ACTION_INTERACTIONS: the only kind that is neither metadata nor interactions
-                    self._add(row, "ACTION_ID", self.action_interactions, self.actions_by_user, grown)
-
-    @staticmethod
-    def _add(
-        row: Row,
-        target_column: str,
-        events: list[Interaction],
-        per_user: dict[str, list[Interaction]],
-        grown: set[tuple[str, str]],
-    ) -> None:
-        found = _interaction(row, target_column)
-        if found is None:
-            return
-        events.append(found)
-        key = (target_column, found.user)
-        if key not in grown:
-            # The list may be shared with the view this one extends: copy before growing it.
-            per_user[found.user] = list(per_user.get(found.user, ()))
-            grown.add(key)
-        per_user[found.user].append(found)
+                    event_ids.add(event_id)
+                found = _interaction(row, target_column)
+                if found is None:
+                    continue
+                events.append(found)
+                mine = grown.get(found.user)
+                if mine is None:
+                    # The list may be shared with the view this one extends: copy before growing it.
+                    mine = grown[found.user] = per_user[found.user] = list(per_user.get(found.user, ()))
+                mine.append(found)
 
 
-def upper_keys(record: Record) -> dict[str, Any]:
-    """``record`` with upper-cased column names (values kept as given)."""
+#: Key tuples seen by :func:`upper_keys`, and whether they are all upper-case already.
+_UPPER: dict[tuple[Any, ...], bool] = {}
+#: Distinct key tuples remembered (records put through the events APIs may vary).
+_UPPER_LIMIT = 4096
+
+
+def upper_keys(record: Record) -> Row:
+    """``record`` with upper-cased column names (values kept as given); read-only.
+
+    A record whose names are upper-case already (CSV files whose header follows the usual
+    ``USER_ID`` convention) is returned as is: copying 10⁶ imported rows would double the
+    memory a view takes. Whether a set of names needs upper-casing is worked out once per
+    distinct set of names.
+    """
+    keys = tuple(record)
+    upper = _UPPER.get(keys)
+    if upper is None:
+        upper = all(type(key) is str and key.upper() == key for key in keys)
+        if len(_UPPER) < _UPPER_LIMIT:
+            _UPPER[keys] = upper
+    if upper:
+        return record
     return {str(key).upper(): value for key, value in record.items()}
 
 
 def text(value: Any) -> str:
     """A record value as the text a CSV cell would hold."""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -161,20 +188,27 @@ def _interaction(row: Row, target_column: str) -> Interaction | None:
     # for anonymous users (the developer guide passes the sessionId as userId).
     user = row.get("USER_ID") or row.get("SESSION_ID")
     target = row.get(target_column)
-    if user in (None, "") or target in (None, ""):
+    if user is None or user == "" or target is None or target == "":
         return None
+    timestamp = row.get("TIMESTAMP")
     return Interaction(
-        user=text(user),
-        target=text(target),
-        event_type=text(row.get("EVENT_TYPE") or ""),
-        timestamp=number(row.get("TIMESTAMP")) or 0.0,
-        row=row,
+        text(user),
+        text(target),
+        text(row.get("EVENT_TYPE") or ""),
+        float(timestamp) if type(timestamp) is int else (number(timestamp) or 0.0),
+        row,
     )
 
 
 def build_view(batches: Iterable[Batch]) -> DataView:
     """Index ``batches`` (oldest first within each kind)."""
     return DataView().extended(batches)
+
+
+def _indexed(base: DataView, batches: Iterable[Batch]) -> DataView:
+    # One object or more per record and none of them in a cycle: see service/core/bulk.py.
+    with collector_paused():
+        return base.extended(batches)
 
 
 PerKind = dict[str, tuple[Batch, ...]]
@@ -220,10 +254,10 @@ def data_view(backend: RegionBackend, group_arn: str, at: float, batches: PerKin
         if extends and (base is None or sum(map(len, known.values())) > sum(map(len, base[0].values()))):
             base = (known, view)
     if base is None:
-        view = build_view(batch for kind in KINDS for batch in visible[kind])
+        view = _indexed(DataView(), (batch for kind in KINDS for batch in visible[kind]))
     else:
         known, older = base
-        view = older.extended(batch for kind in KINDS for batch in visible[kind][len(known[kind]) :])
+        view = _indexed(older, (batch for kind in KINDS for batch in visible[kind][len(known[kind]) :]))
     cached.append((visible, view))
     del cached[:-_VIEWS_PER_GROUP]
     return view

@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from personalize_mock.service.core.bulk import collector_paused
+from personalize_mock.service.core.json_documents import load_json_document
+
 INTEGER_TYPES = frozenset({"int", "long"})
 FLOAT_TYPES = frozenset({"float", "double"})
 BOOLEAN = "boolean"
+#: The types whose values are converted; any other is kept as the text of the cell.
+TYPED = INTEGER_TYPES | FLOAT_TYPES | {BOOLEAN}
 
 
 class DataFileError(Exception):
@@ -57,7 +61,7 @@ def _base_type(declared: Any) -> tuple[str, bool]:
 
 def schema_fields(schema_text: str) -> list[Field]:
     """The fields of an Avro record schema (already checked by CreateSchema)."""
-    document = json.loads(schema_text)
+    document = load_json_document(schema_text, "The schema")
     fields: list[Field] = []
     for declared in document.get("fields", ()):
         base, nullable = _base_type(declared.get("type"))
@@ -70,7 +74,8 @@ def _listed(names: Sequence[str]) -> str:
 
 
 def _typed(field: Field, raw: str, line: int, source: str) -> Any:
-    """``raw`` as a value of ``field``; :class:`DataFileError` if it does not parse."""
+    """``raw`` as a value of ``field`` (empty, or of a :data:`TYPED` type); :class:`DataFileError`
+    if it does not parse."""
     if raw == "":
         if field.required:
             raise DataFileError(f"Missing value for required column {field.name} in line {line} of {source}.")
@@ -84,16 +89,15 @@ def _typed(field: Field, raw: str, line: int, source: str) -> Any:
             if not math.isfinite(value):
                 raise ValueError(text)
             return value
-        if field.type == BOOLEAN:
-            lowered = text.lower()
-            if lowered not in ("true", "false"):
-                raise ValueError(text)
-            return lowered == "true"
+        # BOOLEAN: the only other type that reaches here (text values are kept as read).
+        lowered = text.lower()
+        if lowered not in ("true", "false"):
+            raise ValueError(text)
+        return lowered == "true"
     except ValueError:
         raise DataFileError(
             f"Invalid value {raw!r} for column {field.name} of type {field.type} in line {line} of {source}."
         ) from None
-    return raw
 
 
 def _columns(header: Sequence[str], fields: Sequence[Field], source: str) -> list[Field | None]:
@@ -151,14 +155,30 @@ def parse_csv(data: bytes, fields: Sequence[Field], source: str) -> list[dict[st
         raise DataFileError(
             f"Input CSV {source} is not UTF-8 encoded: {error.reason} at byte {error.start}."
         ) from None
+    # One dict per row and no cycles among them: see service/core/bulk.py.
+    with collector_paused():
+        return _rows(text, fields, source)
+
+
+def _rows(text: str, fields: Sequence[Field], source: str) -> list[dict[str, Any]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[dict[str, Any]] = []
+    # One copy of each distinct string value (user ids, item ids, event types repeat across
+    # the rows of an interactions file): at 10⁶ rows that saves most of the memory the rows
+    # take, and later dict lookups reuse each string's cached hash.
+    interned: dict[str, str] = {}
+    intern = interned.setdefault
     try:
         header = next(reader, None)
         if not header or all(not cell.strip() for cell in header):
             raise DataFileError(f"Input CSV {source} is empty: it needs a header row with the column names.")
         columns = _columns(header, fields, source)
         width = len(columns)
+        kept = [
+            (position, field, field.type not in TYPED)
+            for position, field in enumerate(columns)
+            if field is not None
+        ]
         for values in reader:
             if not values:
                 continue
@@ -167,13 +187,11 @@ def parse_csv(data: bytes, fields: Sequence[Field], source: str) -> list[dict[st
                 raise DataFileError(
                     f"Line {line} of {source} has {len(values)} values; the header has {width} columns."
                 )
-            rows.append(
-                {
-                    field.name: _typed(field, raw, line, source)
-                    for field, raw in zip(columns, values, strict=True)
-                    if field is not None
-                }
-            )
+            row: dict[str, Any] = {}
+            for position, field, plain in kept:
+                raw = values[position]
+                row[field.name] = intern(raw, raw) if plain and raw else _typed(field, raw, line, source)
+            rows.append(row)
     except csv.Error as error:
         raise DataFileError(
             f"Input CSV {source} is not valid CSV in line {reader.line_num}: {error}."

@@ -21,7 +21,7 @@ from personalize_mock.service.core.common import (
     tags_from,
 )
 from personalize_mock.service.core.lifecycle import DELETE_PENDING, DELETING, GONE, Timeline
-from personalize_mock.service.core.store import Collection, RegionBackend, Resource
+from personalize_mock.service.core.store import Collection, RegionBackend, Resource, forget_with
 
 KIND = "dataset_group"
 ARN_TYPE = "dataset-group"
@@ -36,6 +36,14 @@ BLOCKERS = (
 )
 #: Children that do not block it and are deleted with it: filters and metric attributions.
 DEPENDENT_KINDS = ("filter", "metric_attribution")
+
+
+def _forget_records(backend: RegionBackend, arn: str) -> None:
+    # A gone group's records (service/data/data_store.py) are never read again.
+    backend.data_stores.pop(arn, None)
+
+
+forget_with(KIND, _forget_records)
 
 
 class DatasetGroup(Resource):
@@ -124,7 +132,9 @@ def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
                 if child.timeline.settles_at > gone_at:
                     # Its own deletion would outlast the group's: it goes with the group.
                     child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
+                    collection.track(child)
                 continue
             child.timeline = child.timeline.then(now, [(DELETE_PENDING, 0.0), (GONE, gone_at - now)])
             collection.mark_deleting(child)
+            collection.track(child)
     return {}

@@ -218,6 +218,7 @@ def update_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     dataset.timeline = dataset.timeline.then(
         now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, pending), (ACTIVE, total)]
     )
+    backend.collection(KIND).track(dataset)
     return {"datasetArn": dataset.arn}
 
 

@@ -209,6 +209,7 @@ def update_metric_attribution(backend: RegionBackend, params: Mapping[str, Any])
     attribution.timeline = attribution.timeline.then(
         now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, total * PENDING_SHARE), (ACTIVE, total)]
     )
+    backend.collection(KIND).track(attribution)
     return {"metricAttributionArn": arn}
 
 

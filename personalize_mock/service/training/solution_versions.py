@@ -27,14 +27,15 @@ from personalize_mock.service.core.lifecycle import (
     CREATE_PENDING,
     CREATE_STOPPED,
     CREATE_STOPPING,
-    GONE,
     IN_FLIGHT,
     Timeline,
 )
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
 from personalize_mock.service.training.catalogue import ALGORITHMS_BY_NAME
+from personalize_mock.service.training.evaluation import evaluation_for
 from personalize_mock.service.training.hyperparameters import tuned_hyperparameters
-from personalize_mock.service.training.metrics import solution_metrics
+from personalize_mock.service.training.metrics import evaluated_metrics, solution_metrics
+from personalize_mock.service.training.recommendation_engine import version_training
 from personalize_mock.service.training.solution_model import KIND as SOLUTION_KIND
 from personalize_mock.service.training.solution_model import Solution, get_solution
 from personalize_mock.service.training.training_data import (
@@ -112,13 +113,11 @@ def versions_of(backend: RegionBackend, solution: Solution, now: float) -> Itera
 def latest_version_summary(backend: RegionBackend, solution: Solution, now: float) -> dict[str, Any] | None:
     """``latestSolutionVersion`` of DescribeSolution: the newest version, if any.
 
-    The per-solution index is keyed by ARN, so a solution re-created under a deleted one's
-    name still finds the old versions there until they are dropped: skip those that are gone.
+    Versions only go with their solution, and every create sweeps what is gone before a
+    solution can be re-created under the same ARN, so the listing holds live versions only.
     """
-    for version in reversed(versions(backend).listed(solution.arn)):
-        if version.status(now) is not GONE:
-            return _summary(version, now)
-    return None
+    listed = versions(backend).listed(solution.arn)
+    return _summary(listed[-1], now) if listed else None
 
 
 def check_update_allowed(backend: RegionBackend, solution: Solution, now: float) -> None:
@@ -319,6 +318,7 @@ def stop_solution_version_creation(backend: RegionBackend, params: Mapping[str, 
             f"Solution version {version.arn} is in {status} state; only a version in CREATE PENDING "
             "or CREATE IN_PROGRESS can be stopped."
         )
+    versions(backend).track(version)
     return {}
 
 
@@ -333,7 +333,18 @@ def get_solution_metrics(backend: RegionBackend, params: Mapping[str, Any]) -> d
     solution = version.solution
     recipe = solution.training_recipe()
     with_objective = bool(version.training_config.get("optimizationObjective"))
-    metrics = solution_metrics(
-        recipe.category, version.arn, with_objective=with_objective, recipe_name=recipe.name
-    )
+    # Evaluated from the data when it is readable (evaluation.py); hash-derived otherwise.
+    evaluation = evaluation_for(backend, version_training(version), recipe.category)
+    if evaluation is None:
+        metrics = solution_metrics(
+            recipe.category, version.arn, with_objective=with_objective, recipe_name=recipe.name
+        )
+    else:
+        metrics = evaluated_metrics(
+            recipe.category,
+            version.arn,
+            evaluation.values,
+            with_objective=with_objective,
+            recipe_name=recipe.name,
+        )
     return {"solutionVersionArn": version.arn, "metrics": metrics}
