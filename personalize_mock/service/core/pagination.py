@@ -4,12 +4,21 @@ A token records which listing it belongs to (the operation and its filter) and t
 sequence number of the last item returned, so the next page starts with a binary search:
 a page costs the same however many resources are stored. A token from another listing, or
 one that is not ours, gives ``InvalidNextTokenException`` as on the real service.
+
+A token carries a keyed BLAKE2 tag of its content, with a key drawn once per process, so a
+token made by hand (or edited to point elsewhere in a listing) is refused instead of quietly
+answering an empty or shifted page: the service's tokens are opaque too. The price, a choice
+(docs/choices.md, "Pagination tokens"): a token does not outlive the process that issued it,
+so a paginator running across a server restart starts again with ``InvalidNextTokenException``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
+import secrets
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
@@ -17,7 +26,10 @@ from typing import Any, Protocol, TypeVar
 from personalize_mock.errors import InvalidNextTokenException
 
 DEFAULT_MAX_RESULTS = 100
-_PREFIX = "pm1"
+_PREFIX = "pm2"
+#: The key of every token's tag in this process (see the module docstring).
+_KEY = secrets.token_bytes(32)
+_TAG_SIZE = 12
 
 
 class Sequenced(Protocol):
@@ -30,21 +42,29 @@ class Sequenced(Protocol):
 T = TypeVar("T", bound=Sequenced)
 
 
+def _tag(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, key=_KEY, digest_size=_TAG_SIZE).digest()
+
+
 def encode_token(listing: str, last_seq: int) -> str:
     raw = f"{_PREFIX}\n{listing}\n{last_seq}".encode()
-    return base64.urlsafe_b64encode(raw).decode("ascii")
+    return base64.urlsafe_b64encode(_tag(raw) + raw).decode("ascii")
 
 
 def decode_token(token: str, listing: str) -> int:
-    """The sequence number stored in ``token``; raises if it belongs to another listing."""
+    """The sequence number stored in ``token``; raises if it is not ours or belongs to another listing."""
     try:
-        prefix, token_listing, seq = base64.urlsafe_b64decode(token.encode("ascii")).decode().split("\n")
-        last_seq = int(seq)
-    except (ValueError, UnicodeError, binascii.Error):
+        data = base64.urlsafe_b64decode(token.encode("ascii"))
+    except (ValueError, binascii.Error):
         raise InvalidNextTokenException("The next token is not valid.") from None
-    if prefix != _PREFIX or token_listing != listing:
+    tag, raw = data[:_TAG_SIZE], data[_TAG_SIZE:]
+    if not hmac.compare_digest(tag, _tag(raw)):
+        raise InvalidNextTokenException("The next token is not valid.")
+    # Ours, so well formed: the format's prefix, the listing and the sequence number.
+    _, token_listing, seq = raw.decode().split("\n")
+    if token_listing != listing:
         raise InvalidNextTokenException("The next token is not valid for this request.")
-    return last_seq
+    return int(seq)
 
 
 def paginate(

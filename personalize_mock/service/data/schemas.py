@@ -9,7 +9,6 @@ dataset uses it (:func:`check_schema_for`).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +23,7 @@ from personalize_mock.service.core.common import (
     require_unused_arn,
     time_fields,
 )
+from personalize_mock.service.core.json_documents import load_json_document
 from personalize_mock.service.core.lifecycle import ACTIVE, DELETING, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, Resource
 
@@ -97,10 +97,7 @@ def check_schema_for(schema: Schema, dataset_type: str, group_domain: str | None
 @functools.lru_cache(maxsize=256)
 def parse_avro_fields(text: str) -> frozenset[str]:
     """The field names of an Avro record schema; ``InvalidInputException`` if it is not one."""
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise InvalidInputException(f"The schema is not valid JSON: {error}.") from None
+    document = load_json_document(text, "The schema")
     if not isinstance(document, dict) or document.get("type") != "record":
         raise InvalidInputException('The schema must be an Avro record schema ("type": "record").')
     fields = document.get("fields")

@@ -14,6 +14,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from personalize_mock.clock import floor_ms
 from personalize_mock.errors import InvalidInputException, ResourceInUseException
 from personalize_mock.service.core.common import (
     active_quota_message,
@@ -28,6 +29,7 @@ from personalize_mock.service.core.common import (
     status_fields,
     tags_from,
 )
+from personalize_mock.service.core.exploration_config import check_item_exploration
 from personalize_mock.service.core.lifecycle import ACTIVE, CREATE_FAILED, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend, UpdatableResource
 from personalize_mock.service.deployment.deployment_updates import DeploymentUpdate
@@ -206,6 +208,7 @@ def create_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     arn = backend.arn(ARN_TYPE, params["name"])
     require_unused_arn(collection, arn, now)
     config = copy.deepcopy(params.get("campaignConfig"))
+    check_item_exploration(config, "campaignConfig")
     version = _resolve_version(backend, params["solutionVersionArn"], config, now)
     solution = version.solution
     require_active(solution, now, "Solution")
@@ -242,7 +245,9 @@ def _in_force(backend: RegionBackend, campaign: Campaign, now: float) -> tuple[D
     """The deployment in force at ``now``, the version serving, and the top-level lastUpdatedDateTime."""
     deployment, since = campaign.deployment_at(now)
     version_arn, followed = _serving(backend, campaign, deployment, now)
-    return deployment, version_arn, max(campaign.timeline.changed_at(now), since, followed)
+    # Whole milliseconds like every other time the service reports: the phases a deletion or
+    # an update starts begin at the unrounded time of the call.
+    return deployment, version_arn, floor_ms(max(campaign.timeline.changed_at(now), since, followed))
 
 
 def describe_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -285,6 +290,7 @@ def update_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
         )
     current, since = campaign.deployment_at(now)
     config = copy.deepcopy(params["campaignConfig"]) if "campaignConfig" in params else current.config
+    check_item_exploration(config, "campaignConfig")
     requested = params.get("solutionVersionArn")
     if requested is None:
         # Choice (docs/choices.md): omitted members keep their current values; an update that
@@ -301,6 +307,7 @@ def update_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
         # Choice (docs/choices.md): updating a CREATE FAILED campaign redeploys it; it becomes
         # ACTIVE when the update does.
         campaign.timeline = campaign.timeline.then(now, [(ACTIVE, update.applied_at - now)])
+    backend.collection(KIND).track(campaign)
     return {"campaignArn": campaign.arn}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from personalize_mock.clock import floor_ms
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import status_fields
 from personalize_mock.service.core.lifecycle import ACTIVE, TERMINAL, Timeline
@@ -50,5 +51,5 @@ class DeploymentUpdate:
 
     def report(self, fields: dict[str, Any], now: float) -> None:
         """Add ``status``, the times and ``failureReason`` of the update summary to ``fields``."""
-        # The time its phase began as such (not at millisecond precision, as for a resource).
-        status_fields(fields, self, now, updated=self.timeline.changed_at(now))
+        # The time its phase began, at millisecond precision like every time the service reports.
+        status_fields(fields, self, now, updated=floor_ms(self.timeline.changed_at(now)))

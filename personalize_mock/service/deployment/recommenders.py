@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from personalize_mock.clock import floor_ms
 from personalize_mock.errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
 from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
@@ -33,6 +34,7 @@ from personalize_mock.service.core.common import (
     status_fields,
     tags_from,
 )
+from personalize_mock.service.core.exploration_config import check_item_exploration
 from personalize_mock.service.core.lifecycle import (
     ACTIVE,
     CREATE_FAIL_FLOW,
@@ -212,6 +214,7 @@ def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dic
     collection = recommenders(backend)
     arn = backend.arn(ARN_TYPE, params["name"])
     require_unused_arn(collection, arn, now)
+    check_item_exploration(params.get("recommenderConfig"), "recommenderConfig")
     group = get_dataset_group(backend, params["datasetGroupArn"])
     require_active(group, now, "Dataset group")
     if group.domain is None:
@@ -249,7 +252,8 @@ def _summary(recommender: Recommender, now: float, failed: str | None = None) ->
     }
     if config is not None:
         summary["recommenderConfig"] = config
-    updated = max(recommender.timeline.changed_at(now), since)
+    # Whole milliseconds: a deletion's phases begin at the unrounded time of the call.
+    updated = floor_ms(max(recommender.timeline.changed_at(now), since))
     status_fields(summary, recommender, now, failed=failed, updated=updated)
     return summary
 
@@ -285,11 +289,13 @@ def _require_no_update(recommender: Recommender, now: float) -> None:
 def update_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
     recommender = get_recommender(backend, params["recommenderArn"], now)
+    check_item_exploration(params["recommenderConfig"], "recommenderConfig")
     require_active(recommender, now, "Recommender")
     _require_no_update(recommender, now)
     # The finished update (if any) is folded in, so only the newest one needs a timeline.
     recommender.config, recommender.config_since = recommender.config_at(now)
     recommender.update = RecommenderUpdate(backend, copy.deepcopy(params["recommenderConfig"]))
+    backend.collection(KIND).track(recommender)
     return {"recommenderArn": recommender.arn}
 
 
@@ -302,6 +308,7 @@ def _move(
     recommender.timeline = recommender.timeline.then(
         now, [(pending, 0.0), (in_progress, total * PENDING_SHARE), (final, total)]
     )
+    backend.collection(KIND).track(recommender)
 
 
 def stop_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ dataset's schema is refused, as is a properties string that is not a JSON object
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 from botocore.utils import parse_to_aware_datetime
 
 from personalize_mock.errors import InvalidInputException, ResourceInUseException, ResourceNotFoundException
+from personalize_mock.service.core.json_documents import load_json_document
 from personalize_mock.service.core.lifecycle import ACTIVE, CREATING, DELETING
 from personalize_mock.service.core.store import RegionBackend
 from personalize_mock.service.data.data_store import (
@@ -78,10 +78,7 @@ def _properties(
     """The record columns a ``properties`` JSON string holds."""
     if raw is None:
         return {}
-    try:
-        parsed = json.loads(raw)
-    except ValueError as error:
-        raise InvalidInputException(f"{where} is not valid JSON: {error}.") from None
+    parsed = load_json_document(raw, where)
     if not isinstance(parsed, dict):
         raise InvalidInputException(f"{where} must be a JSON object of property names and values.")
     found: dict[str, Any] = {}

@@ -17,7 +17,6 @@ from personalize_mock.options import PENDING_SHARE
 from personalize_mock.service.core.common import (
     Blocker,
     check_quota,
-    failure_field,
     lister,
     new_timeline,
     require_active,
@@ -264,10 +263,9 @@ def recipe_arn(backend: RegionBackend, recipe: Recipe) -> str:
 
 def _summary(solution: Solution, now: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"name": solution.name, "solutionArn": solution.arn}
-    status = status_fields(summary, solution, now, failed=None)
-    # SolutionSummary puts the recipe between the times and the failure reason.
+    # SolutionSummary has no failureReason (botocore's model), unlike the Solution described.
+    status_fields(summary, solution, now, failed=None)
     summary["recipeArn"] = solution.recipe_arn
-    failure_field(summary, solution, status)
     return summary
 
 
@@ -295,6 +293,7 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     update.perform_auto_training = params.get("performAutoTraining")
     update.perform_incremental_update = incremental
     solution.update = update
+    backend.collection(KIND).track(solution)
     if reason is None:
         # A partial of a module-level function, not a lambda: backends must pickle (snapshots).
         backend.schedule(timeline.settles_at, partial(_scheduled_update, solution, update))

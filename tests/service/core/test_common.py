@@ -17,6 +17,7 @@ from personalize_mock.clock import SimulatedClock
 from personalize_mock.errors import ResourceInUseException, ResourceNotFoundException
 from personalize_mock.faults import Faults
 from personalize_mock.options import DEFAULT_DURATIONS, MockOptions
+from personalize_mock.service.core import pagination
 from personalize_mock.service.core.common import (
     NEVER,
     UNTIL_DELETING,
@@ -300,7 +301,8 @@ def test_a_deleter_refuses_what_is_being_deleted(backend: RegionBackend) -> None
 
 
 def listing_of(token: str) -> str:
-    return base64.urlsafe_b64decode(token).decode().split("\n")[1]
+    # A token is a keyed tag followed by "pm2\n<listing>\n<seq>": read the listing behind the tag.
+    return base64.urlsafe_b64decode(token)[pagination._TAG_SIZE :].decode().split("\n")[1]
 
 
 def test_list_output_narrows_to_a_parent_and_names_the_listing_in_tokens(backend: RegionBackend) -> None:

@@ -209,6 +209,19 @@ def test_garbage_token_is_invalid(pm: PersonalizeMock, client: Any, token: str) 
 
 
 @pytest.mark.personalize_mock(quotas={"dataset_groups": 10})
+def test_forged_and_edited_tokens_are_invalid(client: Any, world: dict[str, list[str]]) -> None:
+    # A well-formed token of the right listing, made by hand, would have paged from anywhere.
+    forged = base64.urlsafe_b64encode(b"pm2\nListDatasetGroups\n1").decode()
+    with pytest.raises(client.exceptions.InvalidNextTokenException, match="not valid"):
+        client.list_dataset_groups(nextToken=forged)
+    genuine = base64.urlsafe_b64decode(client.list_dataset_groups(maxResults=1)["nextToken"])
+    edited = genuine[:-1] + bytes([genuine[-1] ^ 1])  # another sequence number, same tag
+    with pytest.raises(client.exceptions.InvalidNextTokenException, match="not valid"):
+        client.list_dataset_groups(nextToken=base64.urlsafe_b64encode(edited).decode())
+    assert client.list_dataset_groups(nextToken=base64.urlsafe_b64encode(genuine).decode())["datasetGroups"]
+
+
+@pytest.mark.personalize_mock(quotas={"dataset_groups": 10})
 def test_token_from_another_listing_is_invalid(client: Any, world: dict[str, list[str]]) -> None:
     groups_token = client.list_dataset_groups(maxResults=1)["nextToken"]
     all_solutions_token = client.list_solutions(maxResults=1)["nextToken"]

@@ -271,7 +271,13 @@ def test_invalid_json_fails_the_job(world: World) -> None:
     job = start_job(world, version, source, f"s3://{BUCKET}/out/")
     world.pm.advance(JOB_TIME)
     reason = describe(world, job)["failureReason"]
-    assert reason.startswith(f"Invalid JSON in line 2 of s3://{BUCKET}/input/bad.json:")
+    assert reason.startswith(f"Line 2 of s3://{BUCKET}/input/bad.json is not valid JSON:")
+    source = world.put("input/nan.json", '{"userId": "u1", "score": NaN}\n')
+    job = start_job(world, version, source, f"s3://{BUCKET}/out/")
+    world.pm.advance(JOB_TIME)
+    reason = describe(world, job)["failureReason"]
+    expected = f"Line 1 of s3://{BUCKET}/input/nan.json is not valid JSON: NaN is not a JSON value"
+    assert reason.startswith(expected)
     source = world.put("input/list.json", "[1, 2]\n")
     job = start_job(world, version, source, f"s3://{BUCKET}/out/")
     world.pm.advance(JOB_TIME)
