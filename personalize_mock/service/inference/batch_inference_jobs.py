@@ -12,9 +12,11 @@ from typing import Any
 
 from personalize_mock.errors import InvalidInputException
 from personalize_mock.service.core.common import describer, lister, require_unused_arn, tags_from
+from personalize_mock.service.core.exploration_config import check_item_exploration
 from personalize_mock.service.core.lifecycle import ACTIVE, Timeline
 from personalize_mock.service.core.store import Collection, RegionBackend
 from personalize_mock.service.inference import batch_output
+from personalize_mock.service.inference.auto_updates import updated_training
 from personalize_mock.service.inference.batch_jobs import (
     USER_SEGMENTATION,
     BatchJob,
@@ -88,6 +90,7 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     collection = batch_inference_jobs(backend)
     arn = backend.arn(ARN_TYPE, params["jobName"])
     require_unused_arn(collection, arn, now)
+    check_item_exploration(params.get("batchInferenceJobConfig"), "batchInferenceJobConfig")
     version, recipe = usable_version(backend, params["solutionVersionArn"], now)
     mode = params.get("batchInferenceJobMode", BATCH_INFERENCE)
     theme_config = params.get("themeGenerationConfig")
@@ -109,7 +112,10 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     collection.add(job)
     if files is not None and timeline.final_status == ACTIVE:
         popular = version.solution.training_recipe().category == POPULAR_ITEMS
-        batch_output.plan_output(backend, job, files, version_training(version), popular=popular)
+        # A job reads the model as of its start (the latest automatic update, if the recipe has them).
+        recipe_name = version.solution.training_recipe().name
+        training = updated_training(backend, version_training(version), recipe_name, now)
+        batch_output.plan_output(backend, job, files, training, popular=popular)
     return {"batchInferenceJobArn": arn}
 
 

@@ -36,6 +36,8 @@ from personalize_mock.service.data.data_views import DataView, data_view, text
 from personalize_mock.service.data.datasets import datasets
 from personalize_mock.service.deployment.campaigns import deployed_version_arn, get_campaign
 from personalize_mock.service.deployment.recommenders import get_recommender
+from personalize_mock.service.inference.auto_updates import updated_training
+from personalize_mock.service.inference.exploration import Explored, exploration_of, explored
 from personalize_mock.service.inference.filter_expressions import ACTION_ID, ITEM_ID
 from personalize_mock.service.inference.runtime_filters import BoundFilter, bind_filter
 from personalize_mock.service.training.catalogue import (
@@ -110,14 +112,9 @@ def campaign_serving(backend: RegionBackend, arn: str, now: float) -> Serving:
     version = versions(backend).get(deployed_version_arn(backend, campaign, now), now)
     solution = campaign.solution
     deployment, _ = campaign.deployment_at(now)
-    return Serving(
-        campaign.arn,
-        "Campaign",
-        solution.dataset_group_arn,
-        solution.training_recipe(),
-        deployment.config,
-        version_training(version),
-    )
+    recipe = solution.training_recipe()
+    training = updated_training(backend, version_training(version), recipe.name, now)
+    return Serving(campaign.arn, "Campaign", solution.dataset_group_arn, recipe, deployment.config, training)
 
 
 def recommender_serving(backend: RegionBackend, arn: str, now: float) -> Serving:
@@ -312,7 +309,7 @@ def _promotion(
 
 
 def _select(
-    ranked: Ranking, count: int, keep: BoundFilter | None, promotion: _Promotion | None
+    ranked: Ranking | Explored, count: int, keep: BoundFilter | None, promotion: _Promotion | None
 ) -> tuple[tuple[Scored, ...], tuple[Scored, ...]]:
     """The promoted items and the other recommended items, each in rank order.
 
@@ -437,7 +434,14 @@ def get_recommendations(backend: RegionBackend, params: Mapping[str, Any]) -> di
     keep = _bind(backend, serving, params, view, now, target=ITEM_ID, user_id=user_id, item_id=item_id)
     promotion = _promotion(backend, serving, params, view, now, user_id, item_id)
     model = model_for(backend, serving.training, stamp)
-    promoted, rest = _select(_ranked(model, category, view, user_id, item_id), count, keep, promotion)
+    ranked: Ranking | Explored = _ranked(model, category, view, user_id, item_id)
+    if serving.config and category == USER_PERSONALIZATION and serving.what == "Campaign":
+        # Item exploration (exploration.py): only campaigns set it, on the recipes that have it.
+        exploring = exploration_of(serving.recipe.name, serving.config)
+        if exploring is not None:
+            assert user_id is not None and isinstance(ranked, Ranking)
+            ranked = explored(model, view, exploring, serving.training.at, ranked, user_id)
+    promoted, rest = _select(ranked, count, keep, promotion)
     explains = serving.recipe.name in REASON_RECIPES
     items: list[dict[str, Any]]
     if not promoted and not columns and not explains:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from personalize_mock.errors import InvalidInputException
 from personalize_mock.service.core.lifecycle import ACTIVE
@@ -58,7 +58,7 @@ from personalize_mock.service.inference.filter_expressions import (
     Value,
 )
 from personalize_mock.service.inference.filters import Filter, get_filter
-from personalize_mock.service.training.recommendation_engine import Ranking, Scored
+from personalize_mock.service.training.recommendation_engine import Scored
 
 _ORDERINGS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -169,9 +169,9 @@ class BoundFilter:
         self._kept: dict[str, bool] = {}
         # Per ranking (by identity: the entry holds the ranking, so no other object can have
         # its id while the entry exists) and count: the entries that passed.
-        self._firsts: dict[tuple[int, int], tuple[Ranking, tuple[Scored, ...]]] = {}
+        self._firsts: dict[tuple[int, int], tuple[Iterable[Scored], tuple[Scored, ...]]] = {}
 
-    def first(self, ranked: Ranking, count: int) -> tuple[Scored, ...]:
+    def first(self, ranked: Iterable[Scored], count: int) -> tuple[Scored, ...]:
         """The first ``count`` entries of ``ranked`` that pass, best first.
 
         ``ranked`` is read only as far as needed; the answer is kept (a ranking never changes)

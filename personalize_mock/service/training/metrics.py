@@ -1,9 +1,11 @@
 """Offline metrics of a trained solution version (GetSolutionMetrics).
 
-Values are made up but stable: they derive from a seed (typically the solution version
-ARN) through SHA-256, so the same version always reports the same numbers, in any process
-and on any Python version, and tests can assert on them. Key names and value ranges follow
-the behaviour reference §4.4.
+A version trained on readable interactions with an item recipe reports the values of its
+offline evaluation (:mod:`~personalize_mock.service.training.evaluation`), formatted by
+:func:`evaluated_metrics`. Otherwise values are made up but stable: they derive from a
+seed (typically the solution version ARN) through SHA-256, so the same version always
+reports the same numbers, in any process and on any Python version, and tests can assert
+on them. Key names and value ranges follow the behaviour reference §4.4.
 """
 
 from __future__ import annotations
@@ -145,3 +147,23 @@ def _standard(profile: _Profile, draws: _Draws) -> dict[str, float]:
         "precision_at_25": _ratio(precision_25),
         "precision_at_5": _ratio(precision_5),
     }
+
+
+def evaluated_metrics(
+    category: str,
+    seed: str,
+    values: dict[str, float],
+    *,
+    with_objective: bool = False,
+    recipe_name: str = "",
+) -> dict[str, float]:
+    """The ``metrics`` map of a version evaluated on its data: ``values`` (from
+    :func:`~personalize_mock.service.training.evaluation.evaluate`) over the standard keys,
+    rounded and bounded as :func:`solution_metrics` reports them. ``average_rewards_at_k``
+    (with an objective) is not evaluated: it keeps its hash-derived value.
+    """
+    metrics = solution_metrics(category, seed, with_objective=with_objective, recipe_name=recipe_name)
+    for name in STANDARD_METRICS:
+        ceiling = _NDCG_CEILING if name.startswith("normalized_discounted") else 1.0
+        metrics[name] = _ratio(values[name], ceiling)
+    return metrics

@@ -54,8 +54,9 @@ import operator
 import weakref
 from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, overload
 
+from personalize_mock.service.core.lifecycle import Timeline
 from personalize_mock.service.core.store import RegionBackend
 from personalize_mock.service.data.data_store import Batch, GroupData, group_data
 from personalize_mock.service.data.data_views import (
@@ -68,10 +69,8 @@ from personalize_mock.service.data.data_views import (
     same_batches,
 )
 from personalize_mock.service.training.catalogue import PERSONALIZED_ACTIONS, Recipe
+from personalize_mock.service.training.solution_model import Solution
 from personalize_mock.service.training.training_data import EventSelection, event_selection
-
-if TYPE_CHECKING:
-    from personalize_mock.service.training.solution_versions import SolutionVersion
 
 DAY = 86400.0
 #: Recency half-life of popularity, per recipe; recipes not named use the default.
@@ -943,6 +942,19 @@ class Training:
     actions: bool = False
     selection: EventSelection | None = None
     objective: Objective | None = None
+
+
+class SolutionVersion(Protocol):
+    """What a training reads of a solution version (solution_versions.SolutionVersion).
+
+    A protocol, so that solution_versions may import this module (GetSolutionMetrics asks
+    for the version's training) without an import cycle.
+    """
+
+    arn: str
+    timeline: Timeline
+    solution: Solution
+    training_config: dict[str, Any]
 
 
 #: Trainings of the versions asked about lately, by ARN (see :func:`version_training`).
