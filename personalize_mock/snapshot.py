@@ -67,6 +67,12 @@ def read_options(data: bytes) -> MockOptions:
     return _options_from(header["options"])
 
 
+def read_time(data: bytes) -> float:
+    """The simulated time (epoch seconds) at which a snapshot was taken (reads the header only)."""
+    header, _ = _read_header(data)
+    return float(header["now"])
+
+
 def load_state(data: bytes, *, clock: SimulatedClock | None = None) -> MockState:
     """A new :class:`MockState` equal to the one ``data`` was taken from.
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from personalize_mock.calls import CallLog
 from personalize_mock.clock import SimulatedClock
 from personalize_mock.errors import COMMON_ERRORS, ServiceError
 from personalize_mock.faults import Faults
@@ -37,6 +38,8 @@ class MockState:
         #: Watches for stalled polling, from the first simulated sleep of an activation that
         #: simulates sleep (None otherwise): see :meth:`start_polling_watch`.
         self.polling: PollingWatch | None = None
+        #: Every call answered in-process (``pm.calls``); appended by interception/dispatch.py.
+        self.calls = CallLog()
 
     @property
     def rng(self) -> random.Random:
@@ -118,9 +121,8 @@ class MockState:
         with self.lock:
             for backend in self.backends.values():
                 backend.run_due()
-                for collection in backend.collections.values():
-                    for resource in collection.by_arn.values():
-                        latest = max(latest, resource.settles_at())
+                # Only what is in flight (and what has become gone, forgotten on the way).
+                latest = max(latest, backend.in_flight.latest(self.clock.time()))
         return latest
 
     def work_in_flight(self) -> bool:
@@ -129,16 +131,11 @@ class MockState:
         with self.lock:
             for backend in self.backends.values():
                 backend.run_due()
-                for collection in backend.collections.values():
-                    if collection.in_flight_reaches(now, _anything, 1):
-                        return True
+                if backend.in_flight.latest(now) > now:
+                    return True
         return False
 
     def reset(self) -> None:
         with self.lock:
             self.backends.clear()
             self.faults.clear()
-
-
-def _anything(_: object) -> bool:
-    return True

@@ -25,11 +25,16 @@ def version(text: str) -> tuple[int, ...]:
 def test_the_lowest_env_installs_the_declared_floor() -> None:
     tox = configparser.ConfigParser(interpolation=None)
     tox.read(ROOT / "tox.ini", encoding="utf-8")
-    install = tox["testenv:lowest"]["install_command"]
+    set_env = tox["testenv:lowest"]["set_env"]
+    # Both installers obey the same constraints file, so neither can upgrade the pins.
+    assert "UV_CONSTRAINT = {toxinidir}/.ci/lowest-constraints.txt" in set_env
+    assert "PIP_CONSTRAINT = {toxinidir}/.ci/lowest-constraints.txt" in set_env
+    pins = (ROOT / ".ci" / "lowest-constraints.txt").read_text(encoding="utf-8").split()
     floor = declared_floor()
-    assert f"botocore=={floor}" in install.split()
-    assert f"boto3=={floor}" in install.split()
-    assert "--upgrade" in tox["testenv:newest"]["install_command"].split()
+    assert f"botocore=={floor}" in pins
+    assert f"boto3=={floor}" in pins
+    assert tox["testenv:newest"]["uv_resolution"] == "highest"
+    assert "tox-uv" in tox["tox"]["requires"]
 
 
 def test_this_run_uses_a_supported_botocore() -> None:

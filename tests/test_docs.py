@@ -34,7 +34,7 @@ CI_RUN = ROOT / ".ci" / "run"
 DEMO = ROOT / "examples" / "lifecycle_demo.py"
 
 TEST_COMMAND = (
-    "python -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' "
+    "python -m venv .venv && . .venv/bin/activate && pip install -q uv && uv pip install -e '.[test]' "
     "&& coverage erase && coverage run -m pytest -n 2 && coverage combine -q && coverage report "
     "&& tox -e lowest,newest"
 )
@@ -281,3 +281,52 @@ def test_demo_leaves_no_mock_behind() -> None:
     load_demo().main(quiet=True)
     assert active.state is None
     assert time.sleep is real_sleep()
+
+
+# -- the rendered site (mkdocs.yml) -------------------------------------------------------
+
+
+def test_the_site_lists_every_page_in_its_nav() -> None:
+    config = text(ROOT / "mkdocs.yml")
+    nav = set(re.findall(r"^  - [^:\n]+: (\S+\.md)$", config, re.MULTILINE))
+    assert nav == {path.name for path in DOCS.glob("*.md")}
+    assert "strict: true" in config
+    assert "- mkdocstrings:" in config
+
+
+def test_the_api_reference_covers_the_public_api() -> None:
+    import personalize_mock
+    import personalize_mock.server
+
+    reference = text(DOCS / "reference.md")
+    documented = set(re.findall(r"^::: (\S+)$", reference, re.MULTILINE))
+    public = {f"personalize_mock.{name}" for name in personalize_mock.__all__}
+    public |= {f"personalize_mock.server.{name}" for name in personalize_mock.server.__all__}
+    assert documented == public
+
+
+def test_ci_builds_the_site_strictly_and_git_ignores_it() -> None:
+    script = text(CI_RUN)
+    assert "pip install -q -e '.[docs]'" in script
+    assert 'mkdocs" build --strict' in script
+    assert "site/" in text(ROOT / ".gitignore").splitlines()
+    assert 'docs = ["mkdocs' in text(ROOT / "pyproject.toml")
+
+
+def test_ci_starts_the_installed_console_script_as_pipx_and_uvx_would() -> None:
+    script = text(ROOT / ".ci" / "package-check")
+    assert '"$scratch/venv/bin/personalize-mock" serve --port 0' in script
+    assert "AmazonPersonalize.CreateDatasetGroup" in script
+    for page in (README, DOCS / "server.md"):
+        assert "pipx run personalize-mock serve" in text(page)
+        assert "uvx personalize-mock serve" in text(page)
+
+
+def test_tox_makes_its_envs_with_uv() -> None:
+    tox = text(ROOT / "tox.ini")
+    assert "tox-uv" in tox
+    assert "{toxinidir}/.ci/lowest-constraints.txt" in tox
+    pins = [line for line in text(ROOT / ".ci" / "lowest-constraints.txt").splitlines() if "==" in line]
+    floor = re.search(r'"botocore>=([\d.]+)"', text(ROOT / "pyproject.toml"))
+    assert floor is not None
+    assert pins == [f"botocore=={floor.group(1)}", f"boto3=={floor.group(1)}"]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from personalize_mock.activation.environment import FakeCredentials
 from personalize_mock.activation.guard import SendGuard
 from personalize_mock.activation.sleep import SimulatedSleep
+from personalize_mock.calls import CallLog, snake_name
 from personalize_mock.clock import Seconds, to_seconds
 from personalize_mock.faults import DEFAULT_FAILURE_REASON, check_error_code
 from personalize_mock.interception.dispatch import active
@@ -48,8 +49,11 @@ class _Activation:
     #: freezegun's freezer while ``freeze=True`` has it running.
     freezer: Any = None
 
-    def __init__(self, state: MockState) -> None:
+    def __init__(self, state: MockState, resume_at: float | None = None) -> None:
         self.state = state
+        #: A restored state's snapshot time: a frozen clock starts exactly there, not the few
+        #: microseconds later the restored clock reads by now (equal snapshots, docs/usage.md).
+        self.resume_at = resume_at
         self.depth = 0
         options = state.options
         self.sleep: SimulatedSleep | None = None
@@ -67,7 +71,9 @@ class _Activation:
         if options.freeze:
             import freezegun  # imported only when asked for: it costs milliseconds
 
-            self.freezer = freezegun.freeze_time(state.clock.now())
+            resume_at = self.resume_at
+            start = state.clock.now() if resume_at is None else datetime.fromtimestamp(resume_at, UTC)
+            self.freezer = freezegun.freeze_time(start)
             self.freezer.start()
             # freezegun now reports the mock's time itself; a restored state's offset (the only
             # non-zero one at this point) must not be added a second time.
@@ -114,7 +120,7 @@ class PersonalizeMock:
         global _current
         with _activation_lock:
             if _current is None:
-                activation = _Activation(self._initial_state())
+                activation = _Activation(*self._initial_state())
                 activation.install()
                 _current = activation
             elif differing := self.options.differences(_current.state.options):
@@ -133,12 +139,12 @@ class PersonalizeMock:
             self._starts += 1
         return self
 
-    def _initial_state(self) -> MockState:
+    def _initial_state(self) -> tuple[MockState, float | None]:
         if self._snapshot is None:
-            return MockState(self.options)
-        from personalize_mock.snapshot import load_state
+            return MockState(self.options), None
+        from personalize_mock.snapshot import load_state, read_time
 
-        return load_state(self._snapshot)
+        return load_state(self._snapshot), read_time(self._snapshot)
 
     def stop(self) -> None:
         """Undo one :meth:`start`; the outermost stop switches the mock off."""
@@ -229,18 +235,28 @@ class PersonalizeMock:
     # -- fault injection ---------------------------------------------------------------------
 
     def fail_next(self, kind: str, reason: str = DEFAULT_FAILURE_REASON, count: int = 1) -> None:
-        """Make the next ``count`` creations of ``kind`` (e.g. ``"solution_version"``) end CREATE FAILED."""
+        """Make the next ``count`` creations of ``kind`` (e.g. ``"solution_version"``) end CREATE FAILED.
+
+        ``kind`` is also accepted as ``"SolutionVersion"`` or ``"solution-version"``.
+        """
+        # Typed str, but a wrong type must still get the "unknown kind" message below.
+        given: object = kind
+        kind = snake_name(kind.replace("-", "_")) if isinstance(given, str) else kind
         if kind not in FAILABLE_KINDS:
             raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(sorted(FAILABLE_KINDS))}")
         _check_count(count)
         self.state.faults.fail_next(kind, reason, count)
 
     def inject_error(self, operation: str, code: str, message: str | None = None, count: int = 1) -> None:
-        """Make the next ``count`` calls of ``operation`` fail with error ``code``."""
+        """Make the next ``count`` calls of ``operation`` fail with error ``code``.
+
+        ``operation`` in either spelling: ``"DescribeSolution"`` or ``"describe_solution"``.
+        """
         from personalize_mock.interception.operations import (
             implemented_operation,  # the table loads on first use
         )
 
+        operation = api_name(operation)
         service = implemented_operation(operation)
         errors = {shape.name for shape in operation_model(service, operation).error_shapes}
         check_error_code(code, errors)
@@ -249,8 +265,27 @@ class PersonalizeMock:
         self.state.faults.inject_error(operation, code, text, count)
 
     def reset(self) -> None:
-        """Empty every backend and forget injected faults; the mock stays active."""
-        self.state.reset()
+        """Empty every backend, forget injected faults and recorded calls; the mock stays active."""
+        state = self.state
+        state.reset()
+        state.calls.clear()
+
+    # -- visibility -----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> CallLog:
+        """Every call this mock answered, oldest first (docs/usage.md, "The call log")."""
+        return self.state.calls
+
+    def inspect(self) -> dict[str, Any]:
+        """Every live resource with its status now and ISO-8601 times; the server's ``/state`` view.
+
+        ``{"now", "accountId", "resources": [{"region", "kind", "arn", "name", "status",
+        "created"}]}``, JSON-ready (docs/usage.md, "Inspecting the state").
+        """
+        from personalize_mock.inspection import describe_state
+
+        return describe_state(self.state)
 
     # -- snapshots ------------------------------------------------------------------------------
 
@@ -311,6 +346,18 @@ FAILABLE_KINDS = frozenset(
         "metric_attribution",
     }
 )
+
+
+def api_name(operation: str) -> str:
+    """The API name of an implemented operation given in either spelling; as given otherwise."""
+    from personalize_mock.interception.operations import TABLE
+
+    wanted = snake_name(operation)
+    for handlers in TABLE.values():
+        for name in handlers:
+            if snake_name(name) == wanted:
+                return name
+    return operation
 
 
 def _check_count(count: object) -> None:

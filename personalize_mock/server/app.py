@@ -210,7 +210,7 @@ class ServerApp:
                     self.state.dispatch(service, operation, handler, region, kwargs)
                 else:
                     name, params = rest
-                    control.ENDPOINTS[name][1](self, params)
+                    control.ENDPOINTS[control.endpoint_name(name)][1](self, params)
             except Exception:  # the original answered this error too; the state is the same
                 logger.debug("replayed %s %s with an error", kind, rest[:2], exc_info=True)
             at = clock.time()  # an advance moved it
@@ -262,7 +262,11 @@ class ServerApp:
                 output = self.state.dispatch(route.service, route.operation, handler, region, kwargs)
         except ServiceError as error:
             code = wire_code(error)
-            return aws_error(route.protocol, self.state.status_for(route.service, code), code, error.message)
+            failed = aws_error(
+                route.protocol, self.state.status_for(route.service, code), code, error.message
+            )
+            failed.note = f"{route.service}.{route.operation} {code}"
+            return failed
         except ServerStopped as error:
             return aws_error(route.protocol, 503, "ServiceUnavailable", str(error), close=True)
         except Exception as error:
@@ -274,7 +278,7 @@ class ServerApp:
         response = json_response(
             status, encode_output(model.output_shape, output), JSON_CONTENT_TYPE[route.protocol]
         )
-        response.note = f"{route.service}.{route.operation}"
+        response.note = f"{route.service}.{route.operation} OK"
         return response
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import signal
 import sys
 import threading
@@ -19,14 +20,50 @@ from importlib import metadata
 from pathlib import Path
 from types import FrameType
 
-from personalize_mock.options import DEFAULT_ACCOUNT_ID
-from personalize_mock.server.defaults import server_options
+from personalize_mock.options import DEFAULT_ACCOUNT_ID, DEFAULT_DURATIONS, DEFAULT_QUOTAS
+from personalize_mock.server.defaults import SERVER_DURATIONS, server_options
 from personalize_mock.server.httpd import MockServer
 
 
 def installed_version() -> str:
     """The version of the installed distribution (what ``pip`` and ``pipx`` report)."""
     return metadata.version("personalize_mock")
+
+
+#: ``--durations`` presets: the table every duration starts from before ``--duration``.
+DURATION_PRESETS = {
+    "server": SERVER_DURATIONS,
+    "in-process": DEFAULT_DURATIONS,
+    "instant": {key: 0.0 for key in DEFAULT_DURATIONS},
+}
+
+
+def _pair(value: str, form: str) -> tuple[str, str]:
+    key, sep, raw = value.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected {form}, got {value!r}")
+    return key, raw
+
+
+def duration(value: str) -> tuple[str, float]:
+    """``KIND=SECONDS`` of ``--duration``, e.g. ``solution_version=60``."""
+    key, raw = _pair(value, "KIND=SECONDS")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise argparse.ArgumentTypeError(f"{key}: seconds must be a finite number, got {raw!r}")
+    return key, seconds
+
+
+def quota(value: str) -> tuple[str, int]:
+    """``NAME=N`` of ``--quota``, e.g. ``dataset_groups=20``."""
+    key, raw = _pair(value, "NAME=N")
+    try:
+        return key, int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{key}: the quota must be an integer, got {raw!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,10 +106,37 @@ def build_parser() -> argparse.ArgumentParser:
         "CreateSolutionVersion run on an empty dataset group",
     )
     serve.add_argument(
+        "--durations",
+        choices=sorted(DURATION_PRESETS),
+        default="server",
+        help="the simulated durations to start from: 'server' (every non-zero duration at least "
+        "10 minutes, the default), 'in-process' (those of mock_personalize()) or 'instant' (every "
+        "resource is ACTIVE at once, for the fastest runs)",
+    )
+    serve.add_argument(
+        "--duration",
+        type=duration,
+        action="append",
+        default=[],
+        metavar="KIND=SECONDS",
+        help="simulated seconds a kind of work takes, over the --durations table; repeatable "
+        "(e.g. --duration solution_version=60); kinds: " + ", ".join(sorted(DEFAULT_DURATIONS)),
+    )
+    serve.add_argument(
+        "--quota",
+        type=quota,
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="a service quota; repeatable (e.g. --quota dataset_groups=20); names: "
+        + ", ".join(sorted(DEFAULT_QUOTAS)),
+    )
+    serve.add_argument(
         "--log-level",
         default="WARNING",
         choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        help="level of the server log on stderr; DEBUG logs every request (default: WARNING)",
+        help="level of the server log on stderr; DEBUG logs every request with its operation "
+        "and outcome (OK or the error code) (default: WARNING)",
     )
     return parser
 
@@ -88,10 +152,14 @@ def serve(args: argparse.Namespace) -> int:
     """Run the server until SIGINT or SIGTERM; the exit status."""
     restoring = args.state_file is not None and args.state_file.exists()
     try:
+        durations = dict(DURATION_PRESETS[args.durations])
+        durations.update(args.duration)
         options = server_options(
             account_id=args.account_id,
             validate_responses=args.validate_responses,
             require_data=args.require_data,
+            durations=durations,
+            quotas=dict(args.quota),
         )
         server = MockServer(
             args.host, args.port, options=options, state_file=args.state_file, fsync=args.fsync

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from personalize_mock.activation.mock import PersonalizeMock
+from personalize_mock.inspection import describe_state
 from personalize_mock.server.replies import Response, ServerStopped, json_response
 from personalize_mock.server.wire import parse_body
 from personalize_mock.state import MockState
@@ -101,7 +102,7 @@ def inject_error(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def state(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Every resource of every region with its status now (for debugging, not an API)."""
+    """Every resource of every region with its status now: ``pm.inspect()``'s view, ISO times."""
     return describe_state(app.state)
 
 
@@ -113,41 +114,27 @@ def save(app: ServerApp, params: Mapping[str, Any]) -> dict[str, Any]:
     return {"path": str(app.state_file), "bytes": size}
 
 
+#: By the name of the ``PersonalizeMock`` method each runs; :func:`endpoint_name` also takes the
+#: kebab-case spellings of earlier versions (``fail-next``, ``inject-error``).
 ENDPOINTS: dict[str, tuple[frozenset[str], Endpoint]] = {
     "advance": (frozenset({"POST"}), advance),
     "settle": (frozenset({"POST"}), settle),
     "reset": (frozenset({"POST"}), reset),
-    "fail-next": (frozenset({"POST"}), fail_next),
-    "inject-error": (frozenset({"POST"}), inject_error),
+    "fail_next": (frozenset({"POST"}), fail_next),
+    "inject_error": (frozenset({"POST"}), inject_error),
     "state": (frozenset({"GET", "POST"}), state),
     "save": (frozenset({"POST"}), save),
 }
 
 
-def describe_state(mock_state: MockState) -> dict[str, Any]:
-    """``{"now", "accountId", "resources": [{region, kind, arn, name, status, created}]}``."""
-    with mock_state.lock:
-        for backend in mock_state.backends.values():
-            backend.run_due()
-        now = mock_state.clock.time()
-        resources = [
-            {
-                "region": region,
-                "kind": kind,
-                "arn": resource.arn,
-                "name": resource.name,
-                "status": resource.status(now),
-                "created": resource.created,
-            }
-            for region, backend in sorted(mock_state.backends.items())
-            for kind, collection in sorted(backend.collections.items())
-            for resource in list(collection.live(now))
-        ]
-    return {"now": now, "accountId": mock_state.options.account_id, "resources": resources}
+def endpoint_name(name: str) -> str:
+    """The endpoint's name as in :data:`ENDPOINTS`: ``fail-next`` and ``fail_next`` are one."""
+    return name.replace("-", "_")
 
 
 def handle(app: ServerApp, method: str, name: str, body: bytes) -> Response:
     """Answer ``method /_personalize_mock/<name>``."""
+    name = endpoint_name(name)
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
         known = ", ".join(PREFIX + each for each in ENDPOINTS)
@@ -171,4 +158,6 @@ def handle(app: ServerApp, method: str, name: str, body: bytes) -> Response:
         return json_response(400, {"error": str(error)})
     except ServerStopped as error:
         return json_response(503, {"error": str(error)})
-    return json_response(200, result)
+    response = json_response(200, result)
+    response.note = f"control {name}"
+    return response

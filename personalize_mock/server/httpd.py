@@ -226,6 +226,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.rfile.readline(1024)
 
     def _send(self, response: Response) -> None:
+        self._note = response.note  # for log_request, which send_response calls
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -276,8 +277,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except OSError:  # the client reset the connection, or lingering timed out
             pass
 
+    #: What the access log says of the response being sent: ``personalize.DescribeSolution OK``,
+    #: ``personalize.DescribeSolution ResourceNotFoundException``, ``control fail_next``.
+    _note = ""
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        logger.debug('%s "%s" %s', self.address_string(), self.requestline, code)
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug('%s "%s" %s %s', self.address_string(), self.requestline, code, self._note or "-")
 
     def log_message(self, format: str, *args: Any) -> None:
         # Protocol-level problems (bad request lines, timeouts) only; never printed to stderr.

@@ -433,6 +433,19 @@ def test_fail_next_refuses_unknown_kind_and_bad_count() -> None:
     assert_reset()
 
 
+def test_fail_next_takes_the_kind_in_every_spelling() -> None:
+    with mock_personalize() as pm:
+        personalize = client()
+        for kind in ("dataset_group", "DatasetGroup", "dataset-group"):
+            pm.fail_next(kind)
+        arns = [personalize.create_dataset_group(name=f"g{n}")["datasetGroupArn"] for n in range(4)]
+        pm.settle()
+        assert [status_of(personalize, arn) for arn in arns] == ["CREATE FAILED"] * 3 + ["ACTIVE"]
+        with pytest.raises(ValueError, match="unknown kind 3"):
+            pm.fail_next(3)  # type: ignore[arg-type]
+    assert_reset()
+
+
 # -- inject_error ----------------------------------------------------------------------------------
 
 
@@ -527,6 +540,18 @@ def test_inject_error_refuses_unknown_operation_and_bad_count() -> None:
             pm.inject_error("DescribeDatasetGroups", "ResourceNotFoundException")
         with pytest.raises(ValueError, match="count"):
             pm.inject_error("DescribeDatasetGroup", "ResourceNotFoundException", count=0)
+    assert_reset()
+
+
+def test_inject_error_takes_the_operation_in_either_spelling() -> None:
+    with mock_personalize() as pm:
+        personalize = client()
+        pm.inject_error("list_dataset_groups", "ThrottlingException")
+        pm.inject_error("ListDatasetGroups", "ThrottlingException")
+        for _ in range(2):
+            with pytest.raises(botocore.exceptions.ClientError, match="Injected ThrottlingException"):
+                personalize.list_dataset_groups()
+        assert personalize.list_dataset_groups()["datasetGroups"] == []
     assert_reset()
 
 

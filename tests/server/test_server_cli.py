@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from server_helpers import serving
 
+from personalize_mock.options import DEFAULT_DURATIONS
 from personalize_mock.server import cli
+from personalize_mock.server.defaults import SERVER_DURATIONS
 
 
 def test_the_state_file_survives_a_restart(tmp_path: Path) -> None:
@@ -88,6 +90,30 @@ def test_no_require_data_lets_training_start_without_data() -> None:
     assert version.startswith(solution + "/")
 
 
+def test_durations_quotas_and_the_log_come_from_the_command_line() -> None:
+    with serving(
+        "--durations",
+        "instant",
+        "--duration",
+        "dataset=5",
+        "--quota",
+        "dataset_groups=1",
+        "--log-level",
+        "DEBUG",
+    ) as served:
+        personalize = served.client()
+        group = personalize.create_dataset_group(name="g")["datasetGroupArn"]
+        status = personalize.describe_dataset_group(datasetGroupArn=group)["datasetGroup"]["status"]
+        with pytest.raises(personalize.exceptions.LimitExceededException):
+            personalize.create_dataset_group(name="h")
+        code, stderr = served.stop()
+
+    assert status == "ACTIVE"
+    assert code == 0
+    assert "personalize.CreateDatasetGroup OK" in stderr
+    assert "personalize.CreateDatasetGroup LimitExceededException" in stderr
+
+
 def test_the_console_script_is_installed() -> None:
     script = shutil.which("personalize-mock", path=str(Path(sys.executable).parent))
     if script is None:
@@ -129,6 +155,10 @@ def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--account-id", "12"], "account_id must be 12 digits"),
         (["--port", "70000"], "port"),
+        (["--duration", "nope=1"], "unknown duration key 'nope'; known keys: batch_inference_job"),
+        (["--duration", "solution_version=-1"], "must not be negative"),
+        (["--quota", "nope=1"], "unknown quota key 'nope'"),
+        (["--quota", "dataset_groups=-1"], "must be a non-negative int"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(
@@ -136,6 +166,36 @@ def test_bad_options_exit_2_with_a_message(
 ) -> None:
     assert cli.main(["serve", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--duration", "solution_version"], "expected KIND=SECONDS, got 'solution_version'"),
+        (["--duration", "=1"], "expected KIND=SECONDS"),
+        (["--duration", "solution_version=soon"], "seconds must be a finite number, got 'soon'"),
+        (["--duration", "solution_version=nan"], "seconds must be a finite number"),
+        (["--quota", "dataset_groups"], "expected NAME=N"),
+        (["--quota", "dataset_groups=1.5"], "the quota must be an integer, got '1.5'"),
+        (["--durations", "fast"], "invalid choice: 'fast'"),
+        (["--fast"], "unrecognized arguments: --fast"),
+    ],
+)
+def test_malformed_flags_are_refused_by_the_parser(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", *args])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_duration_presets() -> None:
+    assert cli.DURATION_PRESETS["in-process"] == DEFAULT_DURATIONS
+    assert cli.DURATION_PRESETS["server"] == SERVER_DURATIONS
+    assert set(cli.DURATION_PRESETS["instant"].values()) == {0.0}
+    args = cli.build_parser().parse_args(["serve", "--duration", "dataset=5", "--duration", "filter=1.5"])
+    assert (args.durations, args.duration, args.quota) == ("server", [("dataset", 5.0), ("filter", 1.5)], [])
 
 
 def test_a_state_file_that_is_no_snapshot_is_refused(
@@ -159,6 +219,10 @@ def test_help_describes_the_serve_options(capsys: pytest.CaptureFixture[str]) ->
         "--state-file",
         "--no-require-data",
         "--validate-responses",
+        "--durations",
+        "--duration KIND=SECONDS",
+        "--quota NAME=N",
+        "--log-level",
     ):
         assert option in text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -186,12 +187,36 @@ def test_state_lists_every_resource_of_every_region_with_its_status(live: Live) 
     for method in ("GET", "POST"):
         state = live.control("state", method=method)
         assert state["accountId"] == "123456789012"
-        assert state["now"] > 0
+        assert datetime.fromisoformat(state["now"]).tzinfo == UTC
         listed = {(r["region"], r["kind"], r["arn"], r["name"], r["status"]) for r in state["resources"]}
         assert listed == {
             ("us-east-1", "dataset_group", east, "east", "ACTIVE"),
             ("us-west-2", "dataset_group", west, "west", "ACTIVE"),
         }
+
+
+def test_state_gives_iso_times(live: Live) -> None:
+    live.client().create_dataset_group(name="g")
+
+    state = live.control("state")
+
+    created = datetime.fromisoformat(state["resources"][0]["created"])
+    assert created.tzinfo == UTC
+    assert created <= datetime.fromisoformat(state["now"])
+
+
+def test_control_endpoints_take_the_python_names_and_both_operation_spellings(live: Live) -> None:
+    client = live.client()
+    live.control("inject_error", {"operation": "list_dataset_groups", "code": "ThrottlingException"})
+    live.control("fail_next", {"kind": "DatasetGroup"})
+
+    with pytest.raises(ClientError) as caught:
+        client.list_dataset_groups()
+    arn = client.create_dataset_group(name="g")["datasetGroupArn"]
+    live.control("settle")
+
+    assert caught.value.response["Error"]["Code"] == "ThrottlingException"
+    assert group_status(client, arn) == "CREATE FAILED"
 
 
 def test_save_needs_a_state_file(live: Live) -> None:

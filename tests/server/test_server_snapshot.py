@@ -7,6 +7,7 @@ import io
 import pickle
 import time
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from personalize_mock.snapshot import MAGIC, SnapshotError, read_options
 
 RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"
 EVERY_OPERATION = Path(__file__).resolve().parent.parent / "service" / "test_every_operation.py"
+
+
+def seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
 
 
 def personalize() -> Any:
@@ -51,7 +56,7 @@ def test_a_restored_mock_has_every_resource_with_its_status_at_the_snapshot() ->
 
     assert statuses == ["ACTIVE", "CREATE PENDING"]
     assert after["resources"] == before["resources"]
-    assert after["now"] == pytest.approx(before["now"], abs=1.0)
+    assert seconds(after["now"]) == pytest.approx(seconds(before["now"]), abs=1.0)
 
 
 def test_every_outermost_activation_starts_from_the_snapshot() -> None:
