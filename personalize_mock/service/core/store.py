@@ -108,9 +108,11 @@ class InFlight:
         self.heap: list[tuple[float, int, Collection[Any], Resource]] = []
         self.ticket = 0
 
-    def track(self, collection: Collection[Any], resource: Resource) -> None:
+    def track(self, collection: Collection[Any], resource: Resource, settles: float | None = None) -> None:
+        """Watch ``resource`` until ``settles`` (by default, when its timeline settles)."""
         self.ticket += 1
-        heapq.heappush(self.heap, (resource.settles_at(), self.ticket, collection, resource))
+        when = resource.settles_at() if settles is None else settles
+        heapq.heappush(self.heap, (when, self.ticket, collection, resource))
 
     def sweep(self, now: float) -> None:
         """Drop the entries settled by ``now``, forgetting the resources found gone."""
@@ -173,15 +175,22 @@ class Collection(Generic[R]):
             self.by_parent.setdefault(parent, []).append(resource)
         self.undeleted += 1
         self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
-        heapq.heappush(self.unsettled, (resource.settles_at(), resource.seq, resource))
+        settles = resource.settles_at()
+        heapq.heappush(self.unsettled, (settles, resource.seq, resource))
         in_flight = self.in_flight
-        in_flight.track(self, resource)
+        backend = in_flight.backend
+        if backend is None:
+            in_flight.track(self, resource, settles)
+            return resource
         # Creating is what makes memory grow, so each create sweeps away what is gone. The
         # clock is read (not the new resource's stamp or first phase: a stamp may run ahead
         # of the clock, a first phase lag just behind what settle() waited for).
-        backend = in_flight.backend
-        if backend is not None:
-            in_flight.sweep(backend.clock.time())
+        now = backend.clock.time()
+        in_flight.sweep(now)
+        # A resource settled already (a schema, a resource made with zero durations) that is
+        # not gone changes no more by itself: nothing to watch until its timeline is rewritten.
+        if settles > now or resource.timeline.statuses[-1] is GONE:
+            in_flight.track(self, resource, settles)
         return resource
 
     def track(self, resource: R) -> None:

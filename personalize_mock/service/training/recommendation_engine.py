@@ -170,19 +170,35 @@ class _Scale:
         self._error = error
         self._compute = compute
 
-    def score(self, value: float) -> float:
-        """The score of ``value``: exactly ``round_score(value / divisor)``."""
+    def scores(self, values: list[float]) -> list[float]:
+        """``round_score(value / divisor)`` of each value, exactly (a ranking's entries, in one go)."""
         exact = self._exact
         if exact is None:
-            approx = value / self._approx
-            # round_score is monotonic: if both ends of the interval the true quotient lies in
-            # round alike, so does the true quotient.
-            low = round_score(approx * (1.0 - self._error))
-            if low == round_score(approx * (1.0 + self._error)):
-                return low
+            approx, low_factor, high_factor = self._approx, 1.0 - self._error, 1.0 + self._error
+            found: list[float] = []
+            for value in values:
+                quotient = value / approx
+                low = round(quotient * low_factor, SCORE_DECIMALS)
+                high = round(quotient * high_factor, SCORE_DECIMALS)
+                if low != high:
+                    # Clamped alike (both under MIN_SCORE), they still decide the score.
+                    low, high = _clamped(low), _clamped(high)
+                    if low != high:
+                        break
+                # round_score is monotonic: if both ends of the interval the true quotient lies
+                # in round alike, so does the true quotient.
+                found.append(_clamped(low))
+            else:
+                return found
             assert self._compute is not None
             exact = self._exact = self._compute()
-        return round_score(value / exact)
+            return found + [round_score(value / exact) for value in values[len(found) :]]
+        return [round_score(value / exact) for value in values]
+
+
+def _clamped(score: float) -> float:
+    """A rounded score kept within (0, 1], as :func:`round_score` does (NaN too: MIN_SCORE)."""
+    return 1.0 if score > 1.0 else (score if score >= MIN_SCORE else MIN_SCORE)
 
 
 def _certified(approx: float, terms: int, magnitude: float, compute: Callable[[], float]) -> _Scale:
@@ -235,7 +251,7 @@ class Ranking(Sequence[Scored]):
     the size of the catalogue.
     """
 
-    __slots__ = ("_cold", "_excluded", "_head", "_order", "_scale", "_size", "_skip", "_state", "_tops")
+    __slots__ = ("_excluded", "_head", "_known", "_order", "_scale", "_size", "_skip", "_state", "_tops")
 
     def __init__(
         self,
@@ -247,7 +263,8 @@ class Ranking(Sequence[Scored]):
         order: _Order | None = None,
         excluded: str | None = None,
     ) -> None:
-        self._cold = model.is_cold
+        # The items with interactions in training (``None``: synthetic, nothing is cold).
+        self._known = None if model.synthetic else model.popularity
         self._scale = scale
         self._size = size
         self._head = head
@@ -270,24 +287,39 @@ class Ranking(Sequence[Scored]):
         order = self._order
         items: Sequence[str] = () if order is None else order.items
         values: Sequence[float] = () if order is None else order.values
-        score, cold = self._scale.score, self._cold
-        while len(grown) < goal:
-            while t < len(items) and (items[t] in skip or items[t] == excluded):
-                t += 1
-            # The head's next entry comes first when the order has none left, or when the
-            # order's next is lower, or equal with a larger id. (``size`` counts exactly the
-            # entries both hold, so one of them always has one left here.)
-            if h < len(head) and (
-                t == len(items)
-                or values[t] < head[h][1]
-                or (values[t] == head[h][1] and head[h][0] < items[t])
-            ):
-                item, value = head[h]
-                h += 1
+        n = len(items)
+        taken: list[tuple[str, float]] = []
+        need = goal - len(grown)
+        while len(taken) < need:
+            if h < len(head):
+                head_item, head_value = head[h]
+                # The order is sorted by value: an order entry below the head's next can never
+                # come first, so skipping the head's own items (and ``excluded``) in the order
+                # is done only as far as values reach the head's next. Most requests take
+                # their first entries from the head without walking the order at all.
+                while t < n and values[t] >= head_value and (items[t] in skip or items[t] == excluded):
+                    t += 1
+                # The head's next entry comes first when the order has none left, or when the
+                # order's next is lower, or equal with a larger id.
+                if t == n or values[t] < head_value or (values[t] == head_value and head_item < items[t]):
+                    taken.append(head[h])
+                    h += 1
+                    continue
             else:
-                item, value = items[t], values[t]
-                t += 1
-            grown.append(Scored(item, score(value), cold(item)))
+                # (``size`` counts exactly the entries both hold, so the order has one left.)
+                while items[t] in skip or items[t] == excluded:
+                    t += 1
+            taken.append((items[t], values[t]))
+            t += 1
+        scores = self._scale.scores([value for _, value in taken])
+        pairs = zip(taken, scores, strict=True)
+        # tuple.__new__ skips the named tuple's Python-level __new__: this runs for every
+        # entry a request (or each user of a batch inference job) reads.
+        make, known = tuple.__new__, self._known
+        if known is None:
+            grown.extend([make(Scored, (item, score, False)) for (item, _), score in pairs])
+        else:
+            grown.extend([make(Scored, (item, score, item not in known)) for (item, _), score in pairs])
         self._state = (grown, h, t)
         return grown
 

@@ -27,6 +27,7 @@ from personalize_mock.service.training.recommendation_engine import (
     _Cache,
     _certified,
     _in_time_order,
+    _Scale,
     action_weight,
     learn_actions,
     learn_items,
@@ -699,7 +700,25 @@ def test_certified_divisors_fall_back_to_the_exact_sum_when_they_cannot_be_trust
     exact = 3.0
     for approx, terms in ((0.0, 3), (math.inf, 3), (2.9, 10**12)):
         scale = _certified(approx, terms, 1.0, lambda: exact)
-        assert scale.score(1.0) == round_score(1.0 / exact)
+        assert scale.scores([1.0]) == [round_score(1.0 / exact)]
+
+
+def test_a_certified_divisor_decides_scores_clamped_alike_without_the_exact_sum() -> None:
+    computed: list[float] = []
+
+    def compute() -> float:
+        computed.append(1.0)
+        return 1.0
+
+    # 0.5e-7 lies on the rounding boundary between 0 and 1e-7: the interval's ends round to
+    # 0.0 and 1e-7, which both clamp to MIN_SCORE, so the score is decided without the sum.
+    scale = _Scale(None, 1.0, 1e-9, compute)
+    assert scale.scores([0.5e-7, 0.3]) == [MIN_SCORE, 0.3] and computed == []
+    # 0.25 + 0.5e-7 straddles two scores that differ: the exact divisor decides, from that
+    # entry on (the entries before it keep the certified scores).
+    assert scale.scores([0.3, 0.25000005, 0.7]) == [0.3, round_score(0.25000005), 0.7]
+    assert computed == [1.0]
+    assert scale.scores([0.25000005]) == [round_score(0.25000005)] and computed == [1.0]
 
 
 def test_a_ranking_reads_like_a_sequence() -> None:
