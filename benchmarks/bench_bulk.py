@@ -15,6 +15,8 @@ Everything goes through boto3 against moto's S3 and the mock, in simulated time:
 * ``batch_s``: CreateBatchInferenceJob over a JSON-lines file of ``BATCH_USERS`` users until
   ACTIVE, when the output is written to S3 (the model learned from the view, every user's
   recommendations, the output file);
+* ``evaluate_s``: the first GetSolutionMetrics of the version, i.e. its offline evaluation
+  (a model learned from the training users, the held-out users scored);
 * ``peak_mb`` (``--trace``): tracemalloc's peak while learning, above what was allocated
   before the import (the CSV file already stored in moto's S3).
 """
@@ -124,6 +126,12 @@ def main(size: Size, trace: bool) -> dict[str, Any]:
             figures["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
             return figures
+        # The offline evaluation (issue #16) runs once per version, when its metrics are first
+        # asked for: it learns a second model from the training users and scores the others.
+        start = clock()
+        metrics = client.get_solution_metrics(solutionVersionArn=version)["metrics"]
+        figures["evaluate_s"] = clock() - start
+        assert "normalized_discounted_cumulative_gain_at_10" in metrics, metrics
         users = (f"user-{n % size.users}" for n in range(size.batch_users))
         lines = "".join(json.dumps({"userId": user}) + "\n" for user in users)
         s3.put_object(Bucket=BUCKET, Key="batch/users.json", Body=lines.encode())
