@@ -186,8 +186,8 @@ class _Scale:
                     if low != high:
                         break
                 # round_score is monotonic: if both ends of the interval the true quotient lies
-                # in round alike, so does the true quotient.
-                found.append(_clamped(low))
+                # in round alike, so does the true quotient. (_clamped, inlined: once per entry.)
+                found.append(1.0 if low > 1.0 else (low if low >= MIN_SCORE else MIN_SCORE))
             else:
                 return found
             assert self._compute is not None
@@ -276,12 +276,16 @@ class Ranking(Sequence[Scored]):
         self._state: tuple[list[Scored], int, int] = ([], 0, 0)
         self._tops: dict[int, tuple[Scored, ...]] = {}
 
-    def _entries(self, wanted: int) -> list[Scored]:
-        """At least the first ``wanted`` entries (fewer when there are not as many)."""
+    def _entries(self, wanted: int, *, ahead: bool = True) -> list[Scored]:
+        """At least the first ``wanted`` entries (fewer when there are not as many).
+
+        ``ahead``: read at least :data:`_FIRST_ENTRIES` (a runtime request with a filter reads
+        on); one-off readers that want exactly ``wanted`` pass ``False``.
+        """
         done, h, t = self._state
         if len(done) >= wanted or len(done) >= self._size:
             return done
-        goal = min(self._size, max(wanted, 2 * len(done), _FIRST_ENTRIES))
+        goal = min(self._size, max(wanted, 2 * len(done), _FIRST_ENTRIES if ahead else 0))
         grown = done[:]
         head, skip, excluded = self._head, self._skip, self._excluded
         order = self._order
@@ -290,8 +294,9 @@ class Ranking(Sequence[Scored]):
         n = len(items)
         taken: list[tuple[str, float]] = []
         need = goal - len(grown)
+        head_size = len(head)
         while len(taken) < need:
-            if h < len(head):
+            if h < head_size:
                 head_item, head_value = head[h]
                 # The order is sorted by value: an order entry below the head's next can never
                 # come first, so skipping the head's own items (and ``excluded``) in the order
@@ -299,11 +304,22 @@ class Ranking(Sequence[Scored]):
                 # their first entries from the head without walking the order at all.
                 while t < n and values[t] >= head_value and (items[t] in skip or items[t] == excluded):
                     t += 1
-                # The head's next entry comes first when the order has none left, or when the
-                # order's next is lower, or equal with a larger id.
-                if t == n or values[t] < head_value or (values[t] == head_value and head_item < items[t]):
+                if t == n:
+                    # The order has nothing left: the rest comes from the head, in its order.
+                    more = min(need - len(taken), head_size - h)
+                    taken.extend(head[h : h + more])
+                    h += more
+                    continue
+                # The head's next entry comes first when the order's next is lower, or equal
+                # with a larger id; so do the head's entries after it that are still higher than
+                # the order's next (``bar``: the real next of the order is at most that).
+                bar = values[t]
+                if bar < head_value or (bar == head_value and head_item < items[t]):
                     taken.append(head[h])
                     h += 1
+                    while h < head_size and len(taken) < need and head[h][1] > bar:
+                        taken.append(head[h])
+                        h += 1
                     continue
             else:
                 # (``size`` counts exactly the entries both hold, so the order has one left.)
@@ -322,6 +338,10 @@ class Ranking(Sequence[Scored]):
             grown.extend([make(Scored, (item, score, item not in known)) for (item, _), score in pairs])
         self._state = (grown, h, t)
         return grown
+
+    def first(self, count: int) -> list[Scored]:
+        """The first ``count`` entries, reading no further: for one-off readers (a batch line)."""
+        return self._entries(count, ahead=False)[:count]
 
     def top(self, count: int) -> tuple[Scored, ...]:
         """The first ``count`` entries (all of them when there are fewer), kept per count.

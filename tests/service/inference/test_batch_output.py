@@ -32,7 +32,7 @@ from data_world import (
 
 from personalize_mock import PersonalizeMock
 from personalize_mock.options import DEFAULT_DURATIONS
-from personalize_mock.service.inference.batch_output import parse_attributes
+from personalize_mock.service.inference.batch_output import _line_text, parse_attributes
 
 pytestmark = pytest.mark.personalize_mock(require_data=True)
 
@@ -645,3 +645,37 @@ def test_numbers_and_missing_values_in_attribute_queries(world: World) -> None:
     assert cheap[0] in {user for user, seen in histories().items() if seen & {f"item-{n}" for n in range(10)}}
     # Items without a YEAR never match it: YEAR = 2001 selects exactly the odd (Drama) items.
     assert dated == drama
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # The common line, built from parts: ids that need escaping, scores of every size.
+        {
+            "input": {"userId": 'u\u00e9"1', "context": {"DEVICE": "phone"}},
+            "output": {
+                "recommendedItems": ["i1", "i\u00e9", 'q"x', "i1"],
+                "scores": [0.5, 1e-07, 0.0123457, 1.0],
+            },
+            "error": None,
+        },
+        # Everything else goes through json.dumps itself.
+        {"input": {"userId": "u1"}, "output": None, "error": "The input line has neither userId nor itemId."},
+        {"input": {"itemId": "i1"}, "output": {"usersList": ["u1", "u2"]}, "error": None},
+        {"input": {"userId": "u1"}, "output": {"recommendedItems": ["i1"], "scores": [1]}, "error": None},
+        {
+            "input": {"userId": "u1"},
+            "output": {"recommendedItems": ["i1"], "scores": [float("nan")]},
+            "error": None,
+        },
+        {"output": {"recommendedItems": [], "scores": []}, "input": {}, "error": None},
+        {"input": {"userId": "u1"}, "output": [], "error": None},
+        # 0.0 and -0.0 are one dict key with two texts: neither is kept.
+        {"input": {}, "output": {"recommendedItems": ["a", "b"], "scores": [0.0, -0.0]}, "error": None},
+        {"input": {}, "output": {"recommendedItems": ["a", "b"], "scores": [-0.0, 0.0]}, "error": None},
+    ],
+)
+def test_output_lines_are_written_as_json_dumps_writes_them(line: dict[str, Any]) -> None:
+    encoded: dict[str, str] = {}
+    assert _line_text(line, encoded) == json.dumps(line)
+    assert _line_text(line, encoded) == json.dumps(line)  # again, from the encoded ids
