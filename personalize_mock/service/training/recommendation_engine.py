@@ -175,9 +175,22 @@ class _Scale:
         exact = self._exact
         if exact is None:
             approx, low_factor, high_factor = self._approx, 1.0 - self._error, 1.0 + self._error
+            spread = 2.0 * self._error
             found: list[float] = []
             for value in values:
                 quotient = value / approx
+                # The score in units of the last decimal, and the nearest whole one. Far enough
+                # from halfway (allowing for the interval and this product's rounding), every
+                # quotient of the interval rounds to it, and nearest / 1e7 is the very float
+                # round() gives: the correctly rounded value of that decimal. round() with
+                # digits formats and parses a decimal; this is a multiply and a compare.
+                units = quotient * _UNITS
+                if 0.0 <= units < _MAX_UNITS:
+                    nearest = int(units + 0.5)
+                    if abs(units - nearest) < _SAFE_HALF - units * spread:
+                        low = nearest / _UNITS
+                        found.append(1.0 if low > 1.0 else (low if low >= MIN_SCORE else MIN_SCORE))
+                        continue
                 low = round(quotient * low_factor, SCORE_DECIMALS)
                 high = round(quotient * high_factor, SCORE_DECIMALS)
                 if low != high:
@@ -194,6 +207,14 @@ class _Scale:
             exact = self._exact = self._compute()
             return found + [round_score(value / exact) for value in values[len(found) :]]
         return [round_score(value / exact) for value in values]
+
+
+#: One unit of the last decimal of a score, inverted: scores are whole multiples of 1 / _UNITS.
+_UNITS = 10.0**SCORE_DECIMALS
+#: How far from a whole unit a scaled score may lie to be taken without round(): under half a
+#: unit by a margin far above the product's rounding error (under 1e-7 units below _MAX_UNITS).
+_SAFE_HALF = 0.49
+_MAX_UNITS = 1e9
 
 
 def _clamped(score: float) -> float:

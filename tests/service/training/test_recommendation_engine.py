@@ -6,6 +6,7 @@ boto3; these pin the model's rules on small hand-made data.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
@@ -800,3 +801,34 @@ def test_a_history_holds_the_latest_thirty_distinct_items() -> None:
     rows = [("u1", f"i{n}") for n in range(35)] + [("u1", "i0")]
     history = items_model(interactions(*rows)).history("u1")
     assert history == tuple([f"i{n}" for n in range(6, 35)] + ["i0"])
+
+
+def _scores_by_two_roundings(values: list[float], approx: float, error: float, exact: float) -> list[float]:
+    """The rule as first written: both ends of the interval rounded, else the exact divisor."""
+    found = []
+    for value in values:
+        low = round_score(value / approx * (1.0 - error))
+        found.append(
+            low if low == round_score(value / approx * (1.0 + error)) else round_score(value / exact)
+        )
+    return found
+
+
+def test_scores_taken_without_round_are_those_of_the_two_roundings() -> None:
+    draw = random.Random(11)
+    for _ in range(300):
+        approx = draw.choice([1.0, 3.0, draw.uniform(0.5, 5e4)])
+        error = draw.choice([0.0, 1e-15, 2e-12, draw.uniform(0.0, 1e-7)])
+        values = []
+        for _ in range(40):
+            kind = draw.random()
+            if kind < 0.4:
+                quotient = draw.random()
+            elif kind < 0.8:
+                # On or within a hair of a halfway point between two 7-decimal scores.
+                quotient = (draw.randrange(10**7) + 0.5) / 10**7 + draw.choice([0.0, 1e-15, -1e-15, 3e-9])
+            else:
+                quotient = draw.choice([1e-9, 4.9e-8, 5e-8, 1.0, 1.5, 0.99999995, 250.0])
+            values.append(quotient * approx)
+        scale = _Scale(None, approx, error, functools.partial(float, approx))
+        assert scale.scores(values) == _scores_by_two_roundings(values, approx, error, approx)
