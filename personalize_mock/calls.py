@@ -8,7 +8,7 @@
 The per-call cost is one ``deque.append`` of a plain tuple (a few tenths of a microsecond);
 the :class:`Call` objects are built only when the log is read. The log keeps the most recent
 :data:`CALL_LOG_LIMIT` calls (a bounded ``deque``): a polling loop of millions of calls must not
-hold every request and response in memory. :attr:`CallLog.total` still counts every call.
+hold every request and response in memory, so ``call_count`` counts the calls the log holds.
 """
 
 from __future__ import annotations
