@@ -36,6 +36,7 @@ def test_benchmarks_quick_run_prints_the_tables() -> None:
         "memory per stored solution version",
         "`import personalize_mock` on top of `import boto3`",
         "first Personalize call in a fresh process above the floor's first call",
+        "the same with the process's first full collection counted in both",
         "learning from 2,000 interactions",
         "tracemalloc peak while learning",
         "batch inference job over 200 users until its output is in S3",

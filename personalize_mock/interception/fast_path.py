@@ -100,9 +100,14 @@ def _validate(service_model: Any, operation_name: str, api_params: dict[str, Any
     """botocore's parameter validation, remembered for repeated requests of read operations."""
     key: tuple[Any, ...] | None = None
     if operation_name.startswith(_READ_PREFIXES):
-        items = tuple(api_params.items())
-        if all(type(value) is str or type(value) is int for _, value in items):
-            key = (service_model, operation_name, items)
+        # A loop, not all() over a generator: reads with list members (GetPersonalizedRanking's
+        # inputList) stop at that member, and the generator's set-up was most of the cost.
+        for value in api_params.values():
+            kind = type(value)
+            if kind is not str and kind is not int:
+                break
+        else:
+            key = (service_model, operation_name, tuple(api_params.items()))
             if key in _VALID_READS:
                 return
     validate_parameters(api_params, service_model.operation_model(operation_name).input_shape)

@@ -522,6 +522,18 @@ class _Compiler:
             return None
         scalar_members = member_shape.type_name not in _CONTAINERS
         bracket = f"Member must satisfy constraint: [{', '.join(describe_constraints(member_shape))}]"
+        # Strings botocore has type-checked whose only constraint left is a maximum length
+        # (item ids, user ids): one max() over their lengths instead of a check per item.
+        member_meta = member_shape.metadata
+        longest_member = (
+            member_meta["max"]
+            if not strict
+            and member_shape.type_name == "string"
+            and "max" in member_meta
+            and not member_meta.get("pattern")
+            and not member_meta.get("enum")
+            else None
+        )
 
         def check_list(value: Any, path: Path) -> None:
             if strict and not isinstance(value, list):
@@ -529,6 +541,10 @@ class _Compiler:
             if not low <= len(value) <= high:
                 _fail(path, value, _length_message(len(value), low, high), shown_masked)
             if member_check is None:
+                return
+            if longest_member is not None:
+                if value and max(map(len, value)) > longest_member:
+                    _fail(path, value, bracket, shown_masked)
                 return
             if scalar_members:
                 _check_scalar_items(member_check, value, value, path, bracket, shown_masked)

@@ -124,6 +124,23 @@ def test_scalar_list_member_reported_on_the_list() -> None:
     )
 
 
+def test_a_long_id_in_a_list_of_ids_is_reported_on_the_list_in_both_modes() -> None:
+    # After botocore's checks the item ids have only a maximum length left: they are checked
+    # all at once, and the message must be the one the per-item check gives without botocore.
+    ids = ["item-1", "i" * 256, "i" * 257]
+    params = {"campaignArn": CAMPAIGN_ARN, "userId": "u", "inputList": ids}
+    checked = error_for("personalize-runtime", "GetPersonalizedRanking", params)
+    raw = error_for("personalize-runtime", "GetPersonalizedRanking", params, client_checked=False)
+    assert checked == raw
+    assert checked == (
+        f"{PREFIX}Value '[{', '.join(ids)}]' at 'inputList' failed to satisfy constraint: "
+        "Member must satisfy constraint: [Member must have length less than or equal to 256]"
+    )
+    # At the limit and empty: nothing to refuse.
+    for passing in (["i" * 256], []):
+        validate_input("personalize-runtime", "GetPersonalizedRanking", {**params, "inputList": passing})
+
+
 def test_map_key() -> None:
     params = {"campaignArn": CAMPAIGN_ARN, "filterValues": {"bad-key": '"v"'}}
     assert error_for("personalize-runtime", "GetRecommendations", params) == (

@@ -245,16 +245,14 @@ def start_deletion(
     if with_in_progress:
         phases.append((DELETE_IN_PROGRESS, pending))
     phases.append((GONE, total))
-    resource.timeline = resource.timeline.then(now, phases)
     collection = backend.collection(kind)
+    collection.rewrite(resource, now, phases)
     collection.mark_deleting(resource)
-    collection.track(resource)
     gone_at = now + total
     for child_kind in taking:
         children = backend.collection(child_kind)
         for child in children.live(now, resource.arn):
-            child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
-            children.track(child)
+            children.rewrite(child, gone_at, [(GONE, 0.0)])
     return gone_at
 
 

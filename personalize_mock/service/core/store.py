@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import random
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from personalize_mock.errors import ResourceNotFoundException
@@ -197,8 +197,14 @@ class Collection(Generic[R]):
         """``resource``'s timeline (or its update's) was rewritten: watch it until it settles.
 
         Every rewrite must be tracked (deletes, stops, updates), so ``settle()`` sees the new
-        phases and a deleted resource is forgotten once gone.
+        phases and a deleted resource is forgotten once gone. :meth:`rewrite` does both for
+        the resource's own timeline; an update's timeline is set by its family, then tracked.
         """
+        self.in_flight.track(self, resource)
+
+    def rewrite(self, resource: R, at: float, phases: Sequence[tuple[str, float]]) -> None:
+        """From ``at`` on, ``resource`` goes through ``phases`` (``Timeline.then``); watched until settled."""
+        resource.timeline = resource.timeline.then(at, phases)
         self.in_flight.track(self, resource)
 
     def mark_deleting(self, resource: R) -> None:

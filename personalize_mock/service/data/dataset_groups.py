@@ -131,10 +131,8 @@ def delete_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
             if child.status(now) in DELETING:
                 if child.timeline.settles_at > gone_at:
                     # Its own deletion would outlast the group's: it goes with the group.
-                    child.timeline = child.timeline.then(gone_at, [(GONE, 0.0)])
-                    collection.track(child)
+                    collection.rewrite(child, gone_at, [(GONE, 0.0)])
                 continue
-            child.timeline = child.timeline.then(now, [(DELETE_PENDING, 0.0), (GONE, gone_at - now)])
+            collection.rewrite(child, now, [(DELETE_PENDING, 0.0), (GONE, gone_at - now)])
             collection.mark_deleting(child)
-            collection.track(child)
     return {}

@@ -215,10 +215,9 @@ def update_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     # Both timelines start at ``now`` so they turn ACTIVE together: a phase that began after
     # ``now`` (a stamp bumped past it) would leave a read straight after this call on ACTIVE.
     dataset.update = DatasetUpdate(schema.arn, created, Timeline.creation(now, pending, total))
-    dataset.timeline = dataset.timeline.then(
-        now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, pending), (ACTIVE, total)]
+    backend.collection(KIND).rewrite(
+        dataset, now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, pending), (ACTIVE, total)]
     )
-    backend.collection(KIND).track(dataset)
     return {"datasetArn": dataset.arn}
 
 

@@ -303,11 +303,13 @@ def update_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     campaign.deployment, campaign.deployed_since = current, since
     update = CampaignUpdate(backend, Deployment(version_arn, min_tps, config))
     campaign.update = update
+    collection = backend.collection(KIND)
     if status == CREATE_FAILED and update.applied_at is not None:
         # Choice (docs/choices.md): updating a CREATE FAILED campaign redeploys it; it becomes
         # ACTIVE when the update does.
-        campaign.timeline = campaign.timeline.then(now, [(ACTIVE, update.applied_at - now)])
-    backend.collection(KIND).track(campaign)
+        collection.rewrite(campaign, now, [(ACTIVE, update.applied_at - now)])
+    else:
+        collection.track(campaign)
     return {"campaignArn": campaign.arn}
 
 

@@ -305,10 +305,9 @@ def _move(
     """Rewrite the timeline from ``now``: ``flow`` is (pending, in progress, final) statuses."""
     total = backend.duration(key)
     pending, in_progress, final = flow
-    recommender.timeline = recommender.timeline.then(
-        now, [(pending, 0.0), (in_progress, total * PENDING_SHARE), (final, total)]
+    backend.collection(KIND).rewrite(
+        recommender, now, [(pending, 0.0), (in_progress, total * PENDING_SHARE), (final, total)]
     )
-    backend.collection(KIND).track(recommender)
 
 
 def stop_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:

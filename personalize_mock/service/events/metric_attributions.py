@@ -206,10 +206,11 @@ def update_metric_attribution(backend: RegionBackend, params: Mapping[str, Any])
     if output_config is not None:
         attribution.output_config = output_config
     total = backend.duration("metric_attribution_update")
-    attribution.timeline = attribution.timeline.then(
-        now, [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, total * PENDING_SHARE), (ACTIVE, total)]
+    backend.collection(KIND).rewrite(
+        attribution,
+        now,
+        [(UPDATE_PENDING, 0.0), (UPDATE_IN_PROGRESS, total * PENDING_SHARE), (ACTIVE, total)],
     )
-    backend.collection(KIND).track(attribution)
     return {"metricAttributionArn": arn}
 
 

@@ -306,19 +306,19 @@ list_solution_versions = lister(
 
 def stop_solution_version_creation(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
-    version = versions(backend).get(params["solutionVersionArn"], now)
+    collection = versions(backend)
+    version = collection.get(params["solutionVersionArn"], now)
     status = version.status(now)
     if status == CREATE_PENDING:
-        version.timeline = version.timeline.then(now, [(CREATE_STOPPED, 0.0)])
+        collection.rewrite(version, now, [(CREATE_STOPPED, 0.0)])
     elif status == CREATE_IN_PROGRESS:
         stopping = backend.duration("solution_version_stop")
-        version.timeline = version.timeline.then(now, [(CREATE_STOPPING, 0.0), (CREATE_STOPPED, stopping)])
+        collection.rewrite(version, now, [(CREATE_STOPPING, 0.0), (CREATE_STOPPED, stopping)])
     else:
         raise ResourceInUseException(
             f"Solution version {version.arn} is in {status} state; only a version in CREATE PENDING "
             "or CREATE IN_PROGRESS can be stopped."
         )
-    versions(backend).track(version)
     return {}
 
 

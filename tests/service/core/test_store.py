@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from personalize_mock.service.core.lifecycle import CREATE_STOPPED, CREATE_STOPPING, IN_FLIGHT, Timeline
+from personalize_mock.service.core.lifecycle import (
+    ACTIVE,
+    CREATE_STOPPED,
+    CREATE_STOPPING,
+    DELETE_PENDING,
+    GONE,
+    IN_FLIGHT,
+    Timeline,
+)
 from personalize_mock.service.core.store import Collection, Resource, UpdatableResource
 
 
@@ -65,3 +73,18 @@ def test_a_resource_with_an_update_settles_when_both_have() -> None:
     assert resource.settles_at() == 25.0
     resource.update.timeline = Timeline.creation(2.0, 1.0, 3.0)
     assert resource.settles_at() == 10.0
+
+
+def test_a_rewrite_is_watched_until_it_settles_and_a_gone_resource_is_forgotten() -> None:
+    jobs: Collection[Resource] = Collection("job")
+    settled = jobs.add(Resource("arn:job/0", "job-0", 0, 0.0, Timeline((ACTIVE,), (0.0,))))
+    jobs.in_flight.sweep(1.0)
+    assert jobs.in_flight.latest(1.0) == 1.0  # nothing in flight
+    jobs.rewrite(settled, 2.0, [(DELETE_PENDING, 0.0), (GONE, 30.0)])
+    assert settled.status(10.0) == DELETE_PENDING
+    # The rewrite is in flight until it settles, so settle() waits for it ...
+    assert jobs.in_flight.latest(10.0) == 32.0
+    # ... and once gone, the resource is dropped from the collection.
+    jobs.in_flight.sweep(32.0)
+    assert "arn:job/0" not in jobs.by_arn
+    assert jobs.in_flight.heap == []
