@@ -167,7 +167,8 @@ class Collection(Generic[R]):
         # (when it settles, seq, resource), a heap: resources that may still have work in flight.
         self.unsettled: list[tuple[float, int, R]] = []
 
-    def add(self, resource: R) -> R:
+    def add(self, resource: R, now: float | None = None) -> R:
+        """Store ``resource``; ``now`` is the caller's clock reading (read here when not given)."""
         self.by_arn[resource.arn] = resource
         self.order.append(resource)
         parent = resource.parent_arn()
@@ -182,10 +183,12 @@ class Collection(Generic[R]):
         if backend is None:
             in_flight.track(self, resource, settles)
             return resource
-        # Creating is what makes memory grow, so each create sweeps away what is gone. The
-        # clock is read (not the new resource's stamp or first phase: a stamp may run ahead
-        # of the clock, a first phase lag just behind what settle() waited for).
-        now = backend.clock.time()
+        # Creating is what makes memory grow, so each create sweeps away what is gone. By a
+        # clock reading (the handler's, taken at the start of the call, or a new one), not the
+        # new resource's stamp or first phase: a stamp may run ahead of the clock, a first
+        # phase lag just behind what settle() waited for.
+        if now is None:
+            now = backend.clock.time()
         in_flight.sweep(now)
         # A resource settled already (a schema, a resource made with zero durations) that is
         # not gone changes no more by itself: nothing to watch until its timeline is rewritten.

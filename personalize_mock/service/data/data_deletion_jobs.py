@@ -102,14 +102,14 @@ def create_data_deletion_job(backend: RegionBackend, params: Mapping[str, Any]) 
             f"in dataset group {group.arn}."
         )
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = _timeline(backend, created)
     job = DataDeletionJob(arn, params["jobName"], backend.next_seq(), created, timeline, group)
     job.failure_reason = reason
     job.data_source = data_source
     job.role_arn = params["roleArn"]
     job.tags = tags
-    collection.add(job)
+    collection.add(job, now)
     return {"dataDeletionJobArn": arn}
 
 

@@ -61,7 +61,7 @@ def create_dataset_export_job(backend: RegionBackend, params: Mapping[str, Any])
     require_active(dataset, now, "Dataset")
     job_output = _job_output(params["jobOutput"])
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     job = DatasetExportJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
@@ -70,7 +70,7 @@ def create_dataset_export_job(backend: RegionBackend, params: Mapping[str, Any])
     job.role_arn = params["roleArn"]
     job.job_output = job_output
     job.tags = tags
-    collection.add(job)
+    collection.add(job, now)
     return {"datasetExportJobArn": arn}
 
 

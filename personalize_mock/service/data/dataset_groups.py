@@ -75,7 +75,7 @@ def create_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
     limit = backend.quota("dataset_groups")
     check_quota(groups.count_undeleted(), limit, active_quota_message("dataset group", limit))
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     group = DatasetGroup(arn, params["name"], backend.next_seq(), created, timeline)
     group.failure_reason = reason
@@ -83,7 +83,7 @@ def create_dataset_group(backend: RegionBackend, params: Mapping[str, Any]) -> d
     group.kms_key_arn = params.get("kmsKeyArn")
     group.domain = params.get("domain")
     group.tags = tags
-    groups.add(group)
+    groups.add(group, now)
     output: dict[str, Any] = {"datasetGroupArn": arn}
     if group.domain:
         output["domain"] = group.domain

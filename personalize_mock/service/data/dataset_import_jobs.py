@@ -88,7 +88,7 @@ def create_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any])
     tags = tags_from(backend, params)
     # Choice (docs/choices.md): read once, now, after every synchronous check; rows visible when ACTIVE.
     records, file_failure = read_import(backend, dataset, data_source["dataLocation"], now)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     if reason is None and file_failure is not None:
         reason = file_failure
@@ -101,7 +101,7 @@ def create_dataset_import_job(backend: RegionBackend, params: Mapping[str, Any])
     job.import_mode = params.get("importMode", FULL)
     job.publish_metrics = params.get("publishAttributionMetricsToS3")
     job.tags = tags
-    collection.add(job)
+    collection.add(job, now)
     dataset.imports.append(job)
     if timeline.final_status == ACTIVE:
         group_data(backend, dataset.dataset_group_arn).add(

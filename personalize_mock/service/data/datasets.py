@@ -147,7 +147,7 @@ def create_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     schema = usable_schema(backend, params["schemaArn"], now)
     check_schema_for(schema, dataset_type, group.domain)
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     dataset = Dataset(arn, params["name"], backend.next_seq(), created, timeline)
     # The Dataset shape has no failureReason, so an injected reason is kept but never shown.
@@ -157,7 +157,7 @@ def create_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     dataset.domain = group.domain
     dataset.base_schema_arn = schema.arn
     dataset.tags = tags
-    collection.add(dataset)
+    collection.add(dataset, now)
     return {"datasetArn": arn}
 
 
@@ -207,7 +207,7 @@ def update_dataset(backend: RegionBackend, params: Mapping[str, Any]) -> dict[st
     require_active(dataset, now, "Dataset")
     schema = usable_schema(backend, params["schemaArn"], now)
     check_schema_for(schema, dataset.dataset_type, dataset.domain)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     total = backend.duration("dataset_update")
     pending = total * PENDING_SHARE
     # The schema of a finished earlier update is now the one in use.

@@ -127,12 +127,12 @@ def create_schema(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
     limit = backend.quota("schemas")
     message = f"Cannot create a schema. More than {limit} schemas. Please delete some and try again."
     check_quota(collection.count_undeleted(), limit, message)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     schema = Schema(arn, params["name"], backend.next_seq(), created, Timeline((ACTIVE,), (created,)))
     schema.text = params["schema"]
     schema.domain = params.get("domain")
     schema.fields = fields
-    collection.add(schema)
+    collection.add(schema, now)
     return {"schemaArn": arn}
 
 

@@ -219,13 +219,13 @@ def create_campaign(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
         active_quota_message("campaign", limit),
     )
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     deployment = Deployment(version.arn, params.get("minProvisionedTPS", DEFAULT_MIN_PROVISIONED_TPS), config)
     campaign = Campaign(arn, params["name"], backend.next_seq(), created, timeline, solution, deployment)
     campaign.failure_reason = reason
     campaign.tags = tags
-    collection.add(campaign)
+    collection.add(campaign, now)
     return {"campaignArn": arn}
 
 

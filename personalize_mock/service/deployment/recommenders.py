@@ -224,7 +224,7 @@ def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dic
     limit = backend.quota("recommenders_per_dataset_group")
     check_quota(collection.count_undeleted(group.arn), limit, active_quota_message("recommender", limit))
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     if reason is None:
         # Decided from the data visible when training starts, as for a solution version.
@@ -237,7 +237,7 @@ def create_recommender(backend: RegionBackend, params: Mapping[str, Any]) -> dic
     recommender.dataset_group_arn = group.arn
     recommender.config = copy.deepcopy(params.get("recommenderConfig"))
     recommender.tags = tags
-    collection.add(recommender)
+    collection.add(recommender, now)
     return {"recommenderArn": arn}
 
 

@@ -87,7 +87,7 @@ def create_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) -> d
         f"tracker(s), the most a dataset group can have.",
     )
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     arn = backend.arn(ARN_TYPE, backend.hex_id())
     while collection.find(arn, now) is not None:  # 2^32 ids: a clash is rare but possible
@@ -97,7 +97,7 @@ def create_event_tracker(backend: RegionBackend, params: Mapping[str, Any]) -> d
     tracker.dataset_group_arn = group.arn
     tracker.tracking_id = _new_tracking_id(backend)
     tracker.tags = tags
-    collection.add(tracker)
+    collection.add(tracker, now)
     return {"eventTrackerArn": arn, "trackingId": tracker.tracking_id}
 
 

@@ -134,14 +134,14 @@ def create_metric_attribution(backend: RegionBackend, params: Mapping[str, Any])
     _check_count(len(params["metrics"]))
     metrics = _new_metrics(backend, params["metrics"])
     _check_columns(backend, group.arn, metrics, now)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     attribution = MetricAttribution(arn, params["name"], backend.next_seq(), created, timeline)
     attribution.failure_reason = reason
     attribution.dataset_group_arn = group.arn
     attribution.metrics = metrics
     attribution.output_config = params["metricsOutputConfig"]
-    collection.add(attribution)
+    collection.add(attribution, now)
     return {"metricAttributionArn": arn}
 
 

@@ -100,7 +100,7 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     check_in_flight(backend, collection, "batch_inference_jobs_in_flight", now)
     tags = tags_from(backend, params)
     files, file_failure = batch_output.check_files(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = job_timeline(backend, KIND, created, file_failure)
     job = BatchInferenceJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
@@ -109,7 +109,7 @@ def create_batch_inference_job(backend: RegionBackend, params: Mapping[str, Any]
     job.mode = mode
     job.theme_config = theme_config
     job.tags = tags
-    collection.add(job)
+    collection.add(job, now)
     if files is not None and timeline.final_status == ACTIVE:
         popular = version.solution.training_recipe().category == POPULAR_ITEMS
         # A job reads the model as of its start (the latest automatic update, if the recipe has them).

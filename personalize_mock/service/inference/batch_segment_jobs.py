@@ -69,13 +69,13 @@ def create_batch_segment_job(backend: RegionBackend, params: Mapping[str, Any]) 
     files, file_failure = batch_output.check_files(backend, params)
     if file_failure is None and files is not None and attributes:
         file_failure = batch_output.too_many_queries(files)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = job_timeline(backend, KIND, created, file_failure)
     job = BatchSegmentJob(arn, params["jobName"], backend.next_seq(), created, timeline)
     job.failure_reason = reason
     fill(job, params, version, count)
     job.tags = tags
-    collection.add(job)
+    collection.add(job, now)
     if files is not None and timeline.final_status == ACTIVE:
         batch_output.plan_segments(backend, job, files, version_training(version), attributes=attributes)
     return {"batchSegmentJobArn": arn}

@@ -80,7 +80,7 @@ def create_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
     )
     _check_distinct_fields(backend, group.arn, parsed, now)
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     item = Filter(arn, params["name"], backend.next_seq(), created, timeline)
     item.failure_reason = reason
@@ -88,7 +88,7 @@ def create_filter(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str
     item.expression = params["filterExpression"]
     item.parsed = parsed
     item.tags = tags
-    collection.add(item)
+    collection.add(item, now)
     return {"filterArn": arn}
 
 

@@ -187,7 +187,7 @@ def start_version(
     version.tags = tags
     if solution.perform_hpo:
         version.hyperparameters = _hpo_choice(backend, version)
-    versions(backend).add(version)
+    versions(backend).add(version, now)
     return version
 
 

@@ -191,7 +191,7 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
         f"Cannot create a solution. More than {limit} solutions in dataset group {group.arn}.",
     )
     tags = tags_from(backend, params)
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     timeline, reason = new_timeline(backend, KIND, created)
     solution = Solution(arn, params["name"], backend.next_seq(), created, timeline)
     solution.failure_reason = reason
@@ -209,7 +209,7 @@ def create_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     if automl and config is not None:
         solution.unevaluated = frozenset(config) - AUTOML_EVALUATED
     solution.tags = tags
-    collection.add(solution)
+    collection.add(solution, now)
     auto_training.plan_first_run(backend, solution)
     return {"solutionArn": arn}
 
@@ -283,7 +283,7 @@ def update_solution(backend: RegionBackend, params: Mapping[str, Any]) -> dict[s
     incremental = params.get("performIncrementalUpdate")
     if incremental is not None:
         _check_incremental(solution.training_recipe(), bool(incremental))
-    created = backend.clock.stamp()
+    created = backend.clock.stamp_at(now)
     total = backend.duration("solution_update")
     reason = backend.faults.take_failure("solution_update")
     begin = work_start(backend, created)
