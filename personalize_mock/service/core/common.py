@@ -47,6 +47,17 @@ def tags_from(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, st
     given = params.get("tags")
     if not given:
         return None
+    tags = requested_tags(given)
+    check_tag_count(backend, tags)
+    return tags
+
+
+def requested_tags(given: Iterable[Mapping[str, str]]) -> dict[str, str]:
+    """A request's ``[{"tagKey": ..., "tagValue": ...}]`` as a dict (CreateX and TagResource alike).
+
+    ``InvalidInputException`` for a key with the reserved ``aws:`` prefix (any case) and for
+    a key given twice (each key has one value per resource).
+    """
     tags: dict[str, str] = {}
     for tag in given:
         key = tag["tagKey"]
@@ -55,17 +66,11 @@ def tags_from(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, st
                 f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use: {key}"
             )
         if key in tags:
-            raise duplicate_tag_key(key)
+            raise InvalidInputException(
+                f"Tag key {key} appears more than once in the request; each tag key must be unique."
+            )
         tags[key] = tag["tagValue"]
-    check_tag_count(backend, tags)
     return tags
-
-
-def duplicate_tag_key(key: str) -> InvalidInputException:
-    """The error for a tag key given twice in one request (each key has one value per resource)."""
-    return InvalidInputException(
-        f"Tag key {key} appears more than once in the request; each tag key must be unique."
-    )
 
 
 def check_tag_count(backend: RegionBackend, tags: Mapping[str, str]) -> None:

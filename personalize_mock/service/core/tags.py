@@ -11,7 +11,7 @@ from personalize_mock.errors import (
     ResourceNotFoundException,
     TooManyTagKeysException,
 )
-from personalize_mock.service.core.common import RESERVED_TAG_PREFIX, check_tag_count, duplicate_tag_key
+from personalize_mock.service.core.common import check_tag_count, requested_tags
 from personalize_mock.service.core.lifecycle import DELETING
 from personalize_mock.service.core.store import RegionBackend, Resource
 
@@ -56,17 +56,7 @@ def _writable(backend: RegionBackend, arn: str, now: float) -> Resource:
 def tag_resource(backend: RegionBackend, params: Mapping[str, Any]) -> dict[str, Any]:
     now = backend.clock.time()
     resource = _writable(backend, params["resourceArn"], now)
-    merged = dict(resource.tags or {})
-    given: set[str] = set()
-    for tag in params["tags"]:
-        if tag["tagKey"] in given:
-            raise duplicate_tag_key(tag["tagKey"])
-        given.add(tag["tagKey"])
-        if tag["tagKey"].lower().startswith(RESERVED_TAG_PREFIX):
-            raise InvalidInputException(
-                f"Tag keys beginning with '{RESERVED_TAG_PREFIX}' are reserved for AWS use."
-            )
-        merged[tag["tagKey"]] = tag["tagValue"]
+    merged = {**(resource.tags or {}), **requested_tags(params["tags"])}
     check_tag_count(backend, merged)
     resource.tags = merged or None
     return {}

@@ -124,6 +124,18 @@ def test_reserved_prefix_is_invalid(client: Any, resources: dict[str, str]) -> N
     assert _listed(client, resources["solution"]) == {}
 
 
+def test_tag_resource_and_create_refuse_a_reserved_key_alike(client: Any, resources: dict[str, str]) -> None:
+    # One check for both: the prefix in any case, and the message names the key.
+    reserved = _tags(**{"AWS:Owner": "x"})
+    with pytest.raises(client.exceptions.InvalidInputException) as on_tag:
+        client.tag_resource(resourceArn=resources["solution"], tags=reserved)
+    with pytest.raises(client.exceptions.InvalidInputException) as on_create:
+        client.create_dataset_group(name="reserved-tags", tags=reserved)
+    message = on_tag.value.response["Error"]["Message"]
+    assert message == on_create.value.response["Error"]["Message"]
+    assert message.endswith("reserved for AWS use: AWS:Owner")
+
+
 @pytest.mark.parametrize(
     "arn",
     [
