@@ -43,11 +43,10 @@ from personalize_mock.service.training.catalogue import (
 )
 from personalize_mock.service.training.recommendation_engine import (
     Model,
-    Objective,
     Ranking,
     Training,
     _distinct_latest,
-    learn_items,
+    learn_trained,
     unit,
 )
 from personalize_mock.service.training.training_data import EventSelection
@@ -82,22 +81,15 @@ def _in_time_order(events: Sequence[Interaction]) -> list[Interaction]:
     return sorted(events, key=lambda event: event.timestamp)
 
 
-def evaluate(
-    view: DataView,
-    *,
-    category: str,
-    recipe_name: str,
-    seed: str,
-    event_type: str | None = None,
-    selection: EventSelection | None = None,
-    objective: Objective | None = None,
-) -> Evaluation | None:
-    """The offline metrics of a ``category`` model of ``view``, or ``None`` when nothing can be
-    evaluated (not an evaluated category, no interactions, or no test user with two counted
-    events to split)."""
+def evaluate(view: DataView, training: Training, *, category: str) -> Evaluation | None:
+    """The offline metrics of the ``category`` model ``training`` describes, learned from
+    ``view``, or ``None`` when nothing can be evaluated (not an evaluated category, no
+    interactions, or no test user with two counted events to split)."""
     if category not in EVALUATED or not view.interactions:
         return None
-    chosen = selection if selection is not None else EventSelection(event_type=event_type)
+    chosen = training.selection
+    if chosen is None:
+        chosen = EventSelection(event_type=training.event_type)
     tested = _test_users(view)
     held_out = set(tested)
     training_view = DataView(
@@ -105,14 +97,7 @@ def evaluate(
         users=view.users,
         interactions=[event for event in view.interactions if event.user not in held_out],
     )
-    model = learn_items(
-        training_view,
-        seed=seed,
-        recipe_name=recipe_name,
-        event_type=event_type,
-        selection=selection,
-        objective=objective,
-    )
+    model = learn_trained(training_view, training)
     sums = dict.fromkeys(_NAMES, 0.0)
     recommended: set[str] = set()
     scored = 0
@@ -192,14 +177,6 @@ def evaluation_for(backend: RegionBackend, training: Training, category: str) ->
     if found is not None and same_batches(found.batches, batches):
         return found.evaluation
     view = data_view(backend, training.group_arn, training.at, batches)
-    evaluation = evaluate(
-        view,
-        category=category,
-        recipe_name=training.recipe_name,
-        seed=training.group_arn,
-        event_type=training.event_type,
-        selection=training.selection,
-        objective=training.objective,
-    )
+    evaluation = evaluate(view, training, category=category)
     kept[training.key] = _Evaluated(batches, evaluation)
     return evaluation

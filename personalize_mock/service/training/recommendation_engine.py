@@ -1130,19 +1130,26 @@ def model_for(backend: RegionBackend, training: Training, stamp: DataStamp | Non
         cached.stamp = stamp
         return cached.model
     view = data_view(backend, training.group_arn, training.at, batches)
-    # The synthetic catalogue is the dataset group's, so every model of the group agrees.
-    seed = training.group_arn
-    model: Model
-    if training.actions:
-        model = learn_actions(view, seed=seed)
-    else:
-        model = learn_items(
-            view,
-            seed=seed,
-            recipe_name=training.recipe_name,
-            event_type=training.event_type,
-            selection=training.selection,
-            objective=training.objective,
-        )
+    model = learn_trained(view, training)
     models[training.key] = _Learned(batches, model, stamp)
     return model
+
+
+def learn_trained(view: DataView, training: Training) -> Model:
+    """The model ``training`` describes, learned from ``view`` (its settings, its seed).
+
+    The one place a training's settings reach the learners: the runtime's models
+    (:func:`model_for`) and the offline evaluation's (``evaluation.evaluate``) agree.
+    """
+    # The synthetic catalogue is the dataset group's, so every model of the group agrees.
+    seed = training.group_arn
+    if training.actions:
+        return learn_actions(view, seed=seed)
+    return learn_items(
+        view,
+        seed=seed,
+        recipe_name=training.recipe_name,
+        event_type=training.event_type,
+        selection=training.selection,
+        objective=training.objective,
+    )

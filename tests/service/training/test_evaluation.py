@@ -24,9 +24,17 @@ from personalize_mock.service.training.catalogue import (
 )
 from personalize_mock.service.training.evaluation import MAX_TEST_USERS, Evaluation, _user_metrics, evaluate
 from personalize_mock.service.training.metrics import STANDARD_METRICS, evaluated_metrics, solution_metrics
+from personalize_mock.service.training.recommendation_engine import Training
 from personalize_mock.service.training.training_data import EventSelection
 
 GROUP = "arn:aws:personalize:us-east-1:123456789012:dataset-group/g"
+
+
+def training(recipe: str = "r", **options: Any) -> Training:
+    """A version of the group's training (``evaluate`` reads its settings, not its time)."""
+    return Training(key="arn:v", group_arn=GROUP, at=0.0, recipe_name=recipe, **options)
+
+
 T0 = 1_700_000_000
 CLUSTERS = 10
 ITEMS_PER_CLUSTER = 20
@@ -57,7 +65,7 @@ def view_of(rows: list[tuple[str, str]], event_type: str = "click") -> DataView:
 
 
 def metrics_of(view: DataView, category: str, recipe: str, **options: Any) -> dict[str, float]:
-    found = evaluate(view, category=category, recipe_name=recipe, seed=GROUP, **options)
+    found = evaluate(view, training(recipe, **options), category=category)
     assert found is not None
     return evaluated_metrics(category, "arn:v", found.values, recipe_name=recipe)
 
@@ -113,35 +121,27 @@ def test_every_item_category_is_evaluated_within_the_ranges(category: str, recip
 
 
 def test_nothing_to_evaluate() -> None:
-    assert evaluate(view_of([]), category=USER_PERSONALIZATION, recipe_name="r", seed=GROUP) is None
-    assert (
-        evaluate(view_of(planted(50, 5)), category=PERSONALIZED_ACTIONS, recipe_name="r", seed=GROUP) is None
-    )
+    assert evaluate(view_of([]), training(), category=USER_PERSONALIZATION) is None
+    assert evaluate(view_of(planted(50, 5)), training(), category=PERSONALIZED_ACTIONS) is None
     # Every user has a single event: none can be split into input and held-out data.
     single = view_of([(f"u{n}", f"i{n}") for n in range(30)])
-    assert evaluate(single, category=USER_PERSONALIZATION, recipe_name="r", seed=GROUP) is None
+    assert evaluate(single, training(), category=USER_PERSONALIZATION) is None
 
 
 def test_event_filters_apply_to_the_split() -> None:
     view = view_of(planted(100, 8), event_type="click")
     # No event is of the wanted type: nothing counts, nothing is evaluated.
     assert (
-        evaluate(
-            view,
-            category=USER_PERSONALIZATION,
-            recipe_name="r",
-            seed=GROUP,
-            selection=EventSelection(event_type="buy"),
-        )
+        evaluate(view, training(selection=EventSelection(event_type="buy")), category=USER_PERSONALIZATION)
         is None
     )
-    kept = evaluate(view, category=USER_PERSONALIZATION, recipe_name="r", seed=GROUP, event_type="click")
+    kept = evaluate(view, training(event_type="click"), category=USER_PERSONALIZATION)
     assert kept is not None and kept.test_users == 10
 
 
 def test_test_users_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("personalize_mock.service.training.evaluation.MAX_TEST_USERS", 3)
-    found = evaluate(view_of(planted(100, 5)), category=USER_PERSONALIZATION, recipe_name="r", seed=GROUP)
+    found = evaluate(view_of(planted(100, 5)), training(), category=USER_PERSONALIZATION)
     assert isinstance(found, Evaluation) and found.test_users == 3
     assert MAX_TEST_USERS >= 100
 
