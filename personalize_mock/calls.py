@@ -88,6 +88,29 @@ class CallLog:
 
     reset = clear
 
+    def newest_entry(self) -> Entry | None:
+        """The raw entry of the most recent call, ``None`` when the log is empty.
+
+        The stalled-polling watch (:mod:`personalize_mock.polling`) keeps it as a marker: the
+        entries after it are the calls made since.
+        """
+        entries = self._entries
+        return entries[-1] if entries else None
+
+    def newest_first(self) -> Iterator[Entry]:
+        """The raw entries, newest first, without a copy.
+
+        Raises ``RuntimeError`` on the next step if another thread records a call meanwhile;
+        :meth:`newest_first_copy` is the fallback.
+        """
+        return reversed(self._entries)
+
+    def newest_first_copy(self) -> list[Entry]:
+        """The raw entries, newest first, copied in one step (safe while others record)."""
+        copied = list(self._entries)
+        copied.reverse()
+        return copied
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -18,40 +18,40 @@ What counts, and why:
 - A *poll* is a sleep with at least one read since the previous sleep. The error needs at
   least :data:`MIN_POLLS` of them, and is raised only at a sleep that directly follows a
   read: sleeps alone (a scheduler's ticks) never trip it. The first sleep has no previous
-  one: an activation starts its watch there, and records calls only from then on.
+  one: an activation starts its watch there, and counts calls only from then on.
 - A single sleep of ``stall_after`` or longer is a scheduler waiting between runs, not a
   poll: the watch starts over after it.
 - Scheduled automatic trainings do not count as in flight: they create new versions, they
   do not change the failed one being polled.
 
-Cost: code that never sleeps (most tests) pays nothing, neither the watch (built at the first
-sleep) nor a record per call. After it, the calls are recorded as they are answered (a list
-append) and classified only at the next sleep, so the cost per call stays in the tens of
-nanoseconds. A long run of calls without a sleep is folded every :data:`RECORD_LIMIT` calls
-while something is being polled; when nothing is (no poll counted, nothing read that could
-stall) the run is dropped unread instead: classifying a response costs about as much as
-answering it. What is dropped could only have named more resources in the error.
+Where the calls come from: the watch keeps no record of its own. At each sleep it reads the
+call log (:mod:`personalize_mock.calls`, which every in-process call is appended to anyway)
+newest first, back to the entry that was newest at the previous sleep, and stops early at
+the most recent write or read of work in flight (nothing before it can matter). So the
+calls cost the watch nothing, and a sleep costs the classification of what came after the
+last write. When the marker is gone (``pm.calls.clear()``, ``pm.reset()``, or more than
+:data:`~personalize_mock.calls.CALL_LOG_LIMIT` calls since the previous sleep) what happened
+before the calls the log holds is unknown: the watch starts over, as after a write, and
+counts what it holds. It can only trip later than it would have, never wrongly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from personalize_mock.errors import StalledPollingError
+from personalize_mock.errors import StalledPollingError, wire_code
+
+if TYPE_CHECKING:
+    from personalize_mock.calls import CallLog, Entry
 
 #: Polls (sleeps that follow reads) before the error may be raised.
 MIN_POLLS = 3
-#: Calls kept between two sleeps before they are folded on the spot, or dropped when nothing
-#: is being polled yet (bounds memory for code that calls in a tight loop without sleeping).
-RECORD_LIMIT = 256
 #: Status endings of work in flight.
 _TRANSITIONAL_ENDINGS = ("PENDING", "IN_PROGRESS", "STOPPING")
 _WRITE, _READ, _NEUTRAL = "write", "read", "neutral"
 #: Runtime calls answer from a model; they neither read a status nor change one.
 _NEUTRAL_OPERATIONS = frozenset({"GetRecommendations", "GetPersonalizedRanking", "GetActionRecommendations"})
-
-Record = tuple[str, Any, bool]
 
 
 def operation_kind(operation: str) -> str:
@@ -95,27 +95,18 @@ def read_resources(output: Mapping[str, Any]) -> list[tuple[str, str, str | None
 class PollingWatch:
     """Watches the calls and sleeps of one active mock for polling that cannot end."""
 
-    __slots__ = ("_polled", "_polls", "_slept", "_work_in_flight", "records", "stall_after")
+    __slots__ = ("_calls", "_polled", "_polls", "_seen", "_slept", "_work_in_flight", "stall_after")
 
-    def __init__(self, stall_after: float, work_in_flight: Callable[[], bool]) -> None:
+    def __init__(self, stall_after: float, work_in_flight: Callable[[], bool], calls: CallLog) -> None:
         self.stall_after = stall_after
         self._work_in_flight = work_in_flight
-        self.records: list[Record] = []
+        self._calls = calls
+        #: The newest call at the previous sleep: the calls after it are the new ones.
+        self._seen: Entry | None = calls.newest_entry()
         #: What the current polling has read: arn (or operation) → (status, reason).
         self._polled: dict[str, tuple[str, str | None]] = {}
         self._polls = 0
         self._slept = 0.0
-
-    def record(self, operation: str, result: Any, refused: bool = False) -> None:
-        """Note one answered call (``result`` is the output, or the error if ``refused``)."""
-        records = self.records
-        records.append((operation, result, refused))
-        if len(records) >= RECORD_LIMIT:
-            if self._polls or self._polled:
-                self._classify()
-            else:
-                # Nothing polled: no count or duration of a stall to keep (module docstring).
-                records.clear()
 
     def _start_over(self) -> None:
         self._polled.clear()
@@ -123,27 +114,56 @@ class PollingWatch:
         self._slept = 0.0
 
     def _classify(self) -> bool:
-        """Fold the recorded calls into the watch; whether any of them was a read."""
-        records, self.records = self.records, []
+        """Fold the calls made since the previous sleep into the watch; whether any was a read."""
+        try:
+            return self._fold(self._calls.newest_first())
+        except RuntimeError:
+            # Another thread called Personalize during the walk (a deque refuses to be
+            # iterated while it changes): walk a copy, taken in one step.
+            return self._fold(self._calls.newest_first_copy())
+
+    def _fold(self, newest_first: Iterable[Entry]) -> bool:
+        seen = self._seen
+        newest: Entry | None = None
+        # Walking back in time, the newest reading of each resource is met first.
+        read_now: dict[str, tuple[str, str | None]] = {}
         read = False
-        for operation, result, refused in records:
-            if refused:
+        restart = False
+        for entry in newest_first:
+            if newest is None:
+                newest = entry
+            if entry is seen:
+                break
+            operation, output, error = entry[1], entry[3], entry[4]
+            if error is not None:
+                # Refused: the same refusal repeats until something changes.
                 read = True
-                self._polled[operation] = (f"refused with {result.code}", result.message)
+                read_now.setdefault(operation, (f"refused with {wire_code(error)}", error.message))
                 continue
             kind = operation_kind(operation)
-            if kind == _WRITE:
-                self._start_over()
-                read = False
-            elif kind == _READ:
-                resources = read_resources(result)
-                if resources is None:
-                    self._start_over()
-                    read = False
-                else:
+            if kind == _READ:
+                resources = read_resources(output)
+                if resources is not None:
                     read = True
                     for arn, status, reason in resources:
-                        self._polled[arn] = (status, reason)
+                        read_now.setdefault(arn, (status, reason))
+                    continue
+            elif kind == _NEUTRAL:
+                continue
+            # A write, or a read of work in flight: nothing before it matters.
+            restart = True
+            break
+        else:
+            # The previous marker is gone (the log was cleared or overflowed): what came
+            # before the calls it holds is unknown, so count from them on.
+            restart = seen is not None
+        self._seen = newest
+        if restart:
+            self._start_over()
+        # Oldest first, so the message names resources in the order the loop read them.
+        polled = self._polled
+        for key in reversed(read_now):
+            polled[key] = read_now[key]
         return read
 
     def before_sleep(self, seconds: float) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from personalize_mock.calls import CallLog
 from personalize_mock.clock import SimulatedClock
-from personalize_mock.errors import COMMON_ERRORS, ServiceError
+from personalize_mock.errors import COMMON_ERRORS
 from personalize_mock.faults import Faults
 from personalize_mock.model import assert_valid_output, service_model
 from personalize_mock.options import MockOptions
@@ -59,7 +59,7 @@ class MockState:
         """Watch for stalled polling from now on (an activation calls it at its first sleep)."""
         stall_after = self.options.stall_after
         assert stall_after is not None  # an activation only asks when it is set
-        watch = self.polling = PollingWatch(stall_after, self.work_in_flight)
+        watch = self.polling = PollingWatch(stall_after, self.work_in_flight, self.calls)
         return watch
 
     def backend(self, region: str) -> RegionBackend:
@@ -94,16 +94,7 @@ class MockState:
             # late (nobody called its region) still gets its own time as creationDateTime.
             for each in self.backends.values():
                 each.run_due()
-            try:
-                output = handler(backend, params)
-            except ServiceError as error:
-                watch = self.polling
-                if watch is not None:
-                    watch.record(operation, error, refused=True)
-                raise
-            watch = self.polling
-            if watch is not None:
-                watch.record(operation, output)
+            output = handler(backend, params)
         if self.options.validate_responses:
             assert_valid_output(service, operation, output)
         return output

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from helpers import client
 
 from personalize_mock import StalledPollingError, mock_personalize
-from personalize_mock.errors import ServiceError
+from personalize_mock.calls import CallLog, Entry
+from personalize_mock.errors import CommonServiceError, ServiceError
 from personalize_mock.options import DEFAULT_STALL_AFTER
-from personalize_mock.polling import MIN_POLLS, RECORD_LIMIT, PollingWatch, operation_kind, read_resources
+from personalize_mock.polling import MIN_POLLS, PollingWatch, operation_kind, read_resources
 
 RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"
 HOUR = 3600.0
@@ -249,67 +250,164 @@ def test_the_message_names_ten_resources_and_counts_the_rest() -> None:
     assert "and 2 more" in message
 
 
-def test_a_long_run_of_calls_without_sleeping_is_folded_as_it_goes() -> None:
-    watch = PollingWatch(HOUR, lambda: False)
-    output = {"campaign": {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "status": "ACTIVE"}}
-    for _ in range(RECORD_LIMIT * 3):
-        watch.record("DescribeCampaign", output)
-    assert len(watch.records) < RECORD_LIMIT
-    for _ in range(MIN_POLLS):
-        watch.before_sleep(HOUR / 2)
-        watch.record("DescribeCampaign", output)
-    with pytest.raises(StalledPollingError):
-        watch.before_sleep(60)
+CAMPAIGN = "arn:aws:personalize:us-east-1:1:campaign/c"
+ACTIVE_CAMPAIGN = {"campaign": {"campaignArn": CAMPAIGN, "status": "ACTIVE"}}
 
 
-def test_calls_before_anything_is_polled_are_dropped_when_the_record_fills() -> None:
-    watch = PollingWatch(HOUR, lambda: False)
-    output = {"campaign": {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "status": "ACTIVE"}}
-    for _ in range(RECORD_LIMIT):
-        watch.record("DescribeCampaign", output)
-    # Dropped unread: nothing was polled yet, so no stall could have been counted from them.
-    assert watch.records == []
-    watch.before_sleep(60)  # no read since the drop: not a poll
-    for _ in range(MIN_POLLS - 1):
-        watch.record("DescribeCampaign", output)
-        watch.before_sleep(HOUR / 2)
-    watch.record("DescribeCampaign", output)
-    with pytest.raises(StalledPollingError):
-        watch.before_sleep(60)
+def record(calls: CallLog, operation: str, output: Any = None, error: ServiceError | None = None) -> None:
+    """Append a call to the log as interception/dispatch.py does."""
+    calls.append(("personalize", operation, {}, output, error, 0.0))
 
 
-def test_a_poll_that_reads_more_than_the_record_holds_still_counts() -> None:
-    """A loop that re-reads more resources at each poll than the record keeps between sleeps."""
-    watch = PollingWatch(HOUR, lambda: False)
-    arn = "arn:aws:personalize:us-east-1:1:campaign/c"
-    sleeps = 0
-    with pytest.raises(StalledPollingError) as raised:
-        for sleeps in range(1, BOUND):  # noqa: B007 - read after the loop
-            for index in range(RECORD_LIMIT + 10):
-                watch.record(
-                    "DescribeCampaign", {"campaign": {"campaignArn": f"{arn}{index}", "status": "ACTIVE"}}
-                )
-                assert len(watch.records) < RECORD_LIMIT
-            watch.before_sleep(60)
-    # The first poll's early reads were dropped (nothing polled yet); every later one counts.
-    assert sleeps == HOUR / 60 + 1
-    assert len(raised.value.resources) == RECORD_LIMIT + 10
+def stalled(
+    watch: PollingWatch, poll: Callable[[int], None], seconds: float
+) -> tuple[int, StalledPollingError]:
+    """Poll and sleep until the watch raises: the number of sleeps it took, and the error."""
+    for sleeps in range(1, BOUND):
+        poll(sleeps)
+        try:
+            watch.before_sleep(seconds)
+        except StalledPollingError as error:
+            return sleeps, error
+    raise AssertionError("not raised")
 
 
-def test_refusals_are_recorded_as_reads() -> None:
-    watch = PollingWatch(60, lambda: False)
+def sleeps_until_stalled(watch: PollingWatch, poll: Callable[[int], None], seconds: float) -> int:
+    """Poll and sleep until the watch raises; the number of sleeps it took."""
+    return stalled(watch, poll, seconds)[0]
 
+
+def test_the_watch_reads_the_call_log_and_counts_only_calls_after_its_start() -> None:
+    calls = CallLog()
+    record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+    watch = PollingWatch(HOUR, lambda: False, calls)
+    # Half-hour polls: the stretch is slept after two, the third then raises.
+    assert (
+        sleeps_until_stalled(watch, lambda _: record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN), HOUR / 2)
+        == 3
+    )
+    # Calls before the watch started never count: with only them, sleeps are not polls.
+    calls = CallLog()
+    for _ in range(10):
+        record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+    watch = PollingWatch(60, lambda: False, calls)
+    for _ in range(MIN_POLLS * 2):
+        watch.before_sleep(59)
+
+
+def test_a_long_run_of_reads_between_two_sleeps_counts_as_one_poll() -> None:
+    calls = CallLog()
+    watch = PollingWatch(HOUR, lambda: False, calls)
+
+    def poll(_: int) -> None:
+        for _ in range(1000):
+            record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+
+    assert sleeps_until_stalled(watch, poll, HOUR / 2) == 3
+
+
+IN_FLIGHT_CAMPAIGN = {"campaign": {"campaignArn": CAMPAIGN, "status": "CREATE IN_PROGRESS"}}
+
+
+@pytest.mark.parametrize(
+    "interruption",
+    [("UpdateCampaign", {"campaignArn": CAMPAIGN}), ("DescribeCampaign", IN_FLIGHT_CAMPAIGN)],
+    ids=["write", "read of work in flight"],
+)
+def test_a_write_or_a_read_of_work_in_flight_starts_the_count_over(interruption: tuple[str, Any]) -> None:
+    calls = CallLog()
+    watch = PollingWatch(HOUR, lambda: False, calls)
+
+    def poll(sleeps: int) -> None:
+        record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+        if sleeps == 2:
+            # Met first on the walk back in time: what came before it (read at the same
+            # poll or earlier) no longer counts; what comes after does.
+            record(calls, *interruption)
+            record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+
+    # The count starts again at the second poll: it trips one sleep later than without.
+    assert sleeps_until_stalled(watch, poll, HOUR / 2) == 2 + 2
+
+
+@pytest.mark.parametrize("lose_the_marker", ["clear", "overflow"])
+def test_a_log_cleared_or_overflowed_since_the_last_sleep_starts_the_count_over(lose_the_marker: str) -> None:
+    calls = CallLog(limit=8)
+    watch = PollingWatch(HOUR, lambda: False, calls)
+
+    def poll(sleeps: int) -> None:
+        if sleeps == 2:
+            # What happened since the last sleep can no longer be known (a write may have
+            # been among the dropped calls): the count starts again from what the log holds.
+            record(calls, "UpdateCampaign", {"campaignArn": CAMPAIGN})
+            if lose_the_marker == "clear":
+                calls.clear()
+            else:
+                for _ in range(8):
+                    record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+        record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+
+    assert sleeps_until_stalled(watch, poll, HOUR / 2) == 2 + 2
+
+
+def test_a_poll_that_reads_more_resources_than_the_log_holds_never_trips_wrongly() -> None:
+    calls = CallLog(limit=8)
+    watch = PollingWatch(60, lambda: False, calls)
+    for _ in range(MIN_POLLS * 3):
+        for index in range(20):
+            record(
+                calls,
+                "DescribeCampaign",
+                {"campaign": {"campaignArn": f"{CAMPAIGN}{index}", "status": "ACTIVE"}},
+            )
+        # Each poll overflows the log, so each starts the count over: it never trips.
+        watch.before_sleep(59)
+
+
+def test_a_call_recorded_by_another_thread_during_the_walk_is_not_lost() -> None:
+    class BusyLog(CallLog):
+        """A log another thread writes to while the watch walks it."""
+
+        def newest_first(self) -> Iterator[Entry]:
+            walk = super().newest_first()
+            yield next(walk)
+            record(self, "DescribeCampaign", ACTIVE_CAMPAIGN)
+            yield from walk  # a deque refuses to go on once it changed
+
+    calls = BusyLog()
+    watch = PollingWatch(HOUR, lambda: False, calls)
+    assert (
+        sleeps_until_stalled(watch, lambda _: record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN), HOUR / 2)
+        == 3
+    )
+
+
+def test_refused_calls_count_as_reads_whatever_refused_them() -> None:
     class Refused(ServiceError):
         code = "ResourceInUseException"
 
-    for _ in range(MIN_POLLS + 1):
-        watch.record("DeleteSchema", Refused("in use"), refused=True)
-        try:
-            watch.before_sleep(59)
-        except StalledPollingError as error:
-            assert "DeleteSchema was refused with ResourceInUseException (in use)" in str(error)
-            return
-    raise AssertionError("not raised")
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+    _, error = stalled(watch, lambda _: record(calls, "DeleteSchema", error=Refused("in use")), 59)
+    assert "DeleteSchema was refused with ResourceInUseException (in use)" in str(error)
+    # An injected common error says the code the client saw.
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+    throttled = CommonServiceError("ThrottlingException", "Rate exceeded")
+    _, error = stalled(watch, lambda _: record(calls, "DescribeCampaign", error=throttled), 59)
+    assert "DescribeCampaign was refused with ThrottlingException (Rate exceeded)" in str(error)
+
+
+def test_the_message_lists_resources_in_the_order_they_were_read() -> None:
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+    arns = [f"{CAMPAIGN}{index}" for index in range(5)]
+
+    def poll(_: int) -> None:
+        for arn in arns:
+            record(calls, "DescribeCampaign", {"campaign": {"campaignArn": arn, "status": "ACTIVE"}})
+
+    assert list(stalled(watch, poll, 59)[1].resources) == arns
 
 
 def test_what_a_read_shows() -> None:
@@ -337,13 +435,12 @@ def test_an_async_sleep_without_a_watch_only_moves_the_clock() -> None:
 
 
 def test_a_runtime_call_between_polls_neither_counts_nor_resets() -> None:
-    output = {"campaign": {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "status": "ACTIVE"}}
-    watch = PollingWatch(60, lambda: False)
-    sleeps = 0
-    with pytest.raises(StalledPollingError):
-        for sleeps in range(1, 10):  # noqa: B007 - read after the loop
-            watch.record("DescribeCampaign", output)
-            watch.record("GetRecommendations", {"itemList": []})
-            watch.before_sleep(30)
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+
+    def poll(_: int) -> None:
+        record(calls, "DescribeCampaign", ACTIVE_CAMPAIGN)
+        record(calls, "GetRecommendations", {"itemList": []})
+
     # The same count as without the runtime calls: the third poll, after 60 s slept.
-    assert sleeps == MIN_POLLS
+    assert sleeps_until_stalled(watch, poll, 30) == MIN_POLLS

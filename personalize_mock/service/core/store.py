@@ -177,10 +177,10 @@ class Collection(Generic[R]):
         self.undeleted += 1
         self.undeleted_by_parent[parent] = self.undeleted_by_parent.get(parent, 0) + 1
         settles = resource.settles_at()
-        heapq.heappush(self.unsettled, (settles, resource.seq, resource))
         in_flight = self.in_flight
         backend = in_flight.backend
         if backend is None:
+            heapq.heappush(self.unsettled, (settles, resource.seq, resource))
             in_flight.track(self, resource, settles)
             return resource
         # Creating is what makes memory grow, so each create sweeps away what is gone. By a
@@ -190,10 +190,14 @@ class Collection(Generic[R]):
         if now is None:
             now = backend.clock.time()
         in_flight.sweep(now)
-        # A resource settled already (a schema, a resource made with zero durations) that is
-        # not gone changes no more by itself: nothing to watch until its timeline is rewritten.
-        if settles > now or resource.timeline.statuses[-1] is GONE:
+        if settles > now:
+            heapq.heappush(self.unsettled, (settles, resource.seq, resource))
             in_flight.track(self, resource, settles)
+        elif resource.timeline.statuses[-1] is GONE:
+            in_flight.track(self, resource, settles)
+        # Otherwise it settled already (a schema, a resource made with zero durations) and is
+        # not gone: it changes no more by itself, so neither heap needs it (prune() would drop
+        # it from the quota heap at once) until its timeline is rewritten.
         return resource
 
     def track(self, resource: R) -> None:
