@@ -73,7 +73,7 @@ class SimulatedSleep:
         if watch is not None:
             watch.before_sleep(seconds)
         elif self.start_watch is not None:
-            # The first sleep: nothing to fold yet; calls are recorded from now on.
+            # The first sleep: nothing to fold yet; calls count from now on.
             self.watch = self.start_watch()
             self.start_watch = None
 

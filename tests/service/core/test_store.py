@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any, cast
+
+from personalize_mock.clock import SimulatedClock
 from personalize_mock.service.core.lifecycle import (
     ACTIVE,
     CREATE_STOPPED,
@@ -11,7 +15,7 @@ from personalize_mock.service.core.lifecycle import (
     IN_FLIGHT,
     Timeline,
 )
-from personalize_mock.service.core.store import Collection, Resource, UpdatableResource
+from personalize_mock.service.core.store import Collection, InFlight, Resource, UpdatableResource
 
 
 def job(seq: int, start: float, total: float) -> Resource:
@@ -88,3 +92,15 @@ def test_a_rewrite_is_watched_until_it_settles_and_a_gone_resource_is_forgotten(
     jobs.in_flight.sweep(32.0)
     assert "arn:job/0" not in jobs.by_arn
     assert jobs.in_flight.heap == []
+
+
+def test_a_resource_added_already_gone_is_forgotten_at_the_next_create() -> None:
+    # With a region behind it, a collection sweeps at every create and keeps off the heaps
+    # what has settled and stays; what has settled as gone must still be swept away.
+    region = cast(Any, SimpleNamespace(clock=SimulatedClock()))
+    jobs: Collection[Resource] = Collection("job", InFlight(region))
+    jobs.add(Resource("arn:job/0", "job-0", 0, 0.0, Timeline((ACTIVE, GONE), (0.0, 1.0))), now=5.0)
+    kept = jobs.add(Resource("arn:job/1", "job-1", 1, 0.0, Timeline((ACTIVE,), (0.0,))), now=6.0)
+    assert list(jobs.by_arn) == [kept.arn]
+    assert jobs.in_flight.heap == []
+    assert jobs.unsettled == []
