@@ -119,14 +119,18 @@ class PollingWatch:
             return self._fold(self._calls.newest_first())
         except RuntimeError:
             # Another thread called Personalize during the walk (a deque refuses to be
-            # iterated while it changes): walk a copy, taken in one step.
+            # iterated while it changes): walk a copy. ``list(deque)`` runs in C under the
+            # GIL, so it cannot see a change half-made; a free-threaded build would need a lock.
             return self._fold(self._calls.newest_first_copy())
 
     def _fold(self, newest_first: Iterable[Entry]) -> bool:
         seen = self._seen
         newest: Entry | None = None
-        # Walking back in time, the newest reading of each resource is met first.
-        read_now: dict[str, tuple[str, str | None]] = {}
+        # Walking back in time, the newest reading of each resource is met first: it gives
+        # the status. The oldest reading is met last: it gives the place in the message, so
+        # resources are named in the order the loop first read them (as a forward walk would).
+        status_now: dict[str, tuple[str, str | None]] = {}
+        first_read_last: dict[str, None] = {}
         read = False
         restart = False
         for entry in newest_first:
@@ -138,15 +142,19 @@ class PollingWatch:
             if error is not None:
                 # Refused: the same refusal repeats until something changes.
                 read = True
-                read_now.setdefault(operation, (f"refused with {wire_code(error)}", error.message))
+                status_now.setdefault(operation, (f"refused with {wire_code(error)}", error.message))
+                first_read_last.pop(operation, None)
+                first_read_last[operation] = None
                 continue
             kind = operation_kind(operation)
             if kind == _READ:
                 resources = read_resources(output)
                 if resources is not None:
                     read = True
-                    for arn, status, reason in resources:
-                        read_now.setdefault(arn, (status, reason))
+                    for arn, status, reason in reversed(resources):
+                        status_now.setdefault(arn, (status, reason))
+                        first_read_last.pop(arn, None)
+                        first_read_last[arn] = None
                     continue
             elif kind == _NEUTRAL:
                 continue
@@ -160,10 +168,10 @@ class PollingWatch:
         self._seen = newest
         if restart:
             self._start_over()
-        # Oldest first, so the message names resources in the order the loop read them.
+        # Oldest first; a resource read at an earlier sleep keeps its place.
         polled = self._polled
-        for key in reversed(read_now):
-            polled[key] = read_now[key]
+        for key in reversed(first_read_last):
+            polled[key] = status_now[key]
         return read
 
     def before_sleep(self, seconds: float) -> None:

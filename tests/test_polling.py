@@ -410,6 +410,34 @@ def test_the_message_lists_resources_in_the_order_they_were_read() -> None:
     assert list(stalled(watch, poll, 59)[1].resources) == arns
 
 
+def test_a_resource_read_again_keeps_its_first_place_and_shows_its_newest_status() -> None:
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+    first, second = f"{CAMPAIGN}1", f"{CAMPAIGN}2"
+
+    def poll(_: int) -> None:
+        record(calls, "DescribeCampaign", {"campaign": {"campaignArn": first, "status": "ACTIVE"}})
+        record(calls, "DescribeCampaign", {"campaign": {"campaignArn": second, "status": "ACTIVE"}})
+        record(
+            calls,
+            "DescribeCampaign",
+            {"campaign": {"campaignArn": first, "status": "CREATE FAILED", "failureReason": "newest"}},
+        )
+
+    resources = stalled(watch, poll, 59)[1].resources
+    assert list(resources) == [first, second]
+    assert resources[first] == ("CREATE FAILED", "newest")
+    assert resources[second] == ("ACTIVE", None)
+
+
+def test_a_list_names_its_resources_in_the_order_it_returned_them() -> None:
+    calls = CallLog()
+    watch = PollingWatch(60, lambda: False, calls)
+    arns = [f"{CAMPAIGN}{name}" for name in ("a", "b", "c")]
+    listing = {"campaigns": [{"campaignArn": arn, "status": "ACTIVE"} for arn in arns]}
+    assert list(stalled(watch, lambda _: record(calls, "ListCampaigns", listing), 59)[1].resources) == arns
+
+
 def test_what_a_read_shows() -> None:
     arn = "arn:aws:personalize:us-east-1:1:campaign/c"
     active = {"campaignArn": arn, "status": "ACTIVE", "failureReason": None}
